@@ -1,0 +1,96 @@
+package dev.kurir.adapters.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kurir.application.orders.OrdersModule;
+import dev.kurir.application.orders.port.in.OrderPage;
+import dev.kurir.application.orders.port.in.OrderSearch;
+import dev.kurir.application.orders.port.in.OrderView;
+import dev.kurir.application.orders.port.in.PlaceOrderCommand;
+import dev.kurir.domain.orders.Order;
+import dev.kurir.domain.orders.OrderStatus;
+import dev.kurir.domain.orders.Sku;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** {@code /api/orders}: placing orders and reading them back. */
+public final class OrdersRoutes implements RouteGroup {
+    private final OrdersModule orders;
+
+    public OrdersRoutes(OrdersModule orders) {
+        this.orders = orders;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/api/orders", this::place);
+        routes.get("/api/orders", this::list);
+        routes.get("/api/orders/{orderId}", this::get);
+    }
+
+    private void place(Context ctx) {
+        OrderView order = orders.placeOrder().placeOrder(command(JsonBody.of(ctx).root()));
+        ctx.header("Location", "/api/orders/" + order.orderId());
+        Representations.send(ctx, 201, Representations.order(order));
+    }
+
+    private static PlaceOrderCommand command(JsonNode body) {
+        String customerId = JsonBody.text(body, "customerId", "");
+        JsonNode items = JsonBody.array(body, "items", "");
+        if (items.size() > Order.MAX_LINES) {
+            throw Problem.badRequest("items holds at most " + Order.MAX_LINES + " lines, got " + items.size());
+        }
+        List<PlaceOrderCommand.Line> lines = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String path = "items[" + i + "].";
+            if (!item.isObject()) {
+                throw Problem.badRequest("items[" + i + "] must be an object with sku and quantity");
+            }
+            try {
+                lines.add(new PlaceOrderCommand.Line(
+                        new Sku(JsonBody.text(item, "sku", path)), JsonBody.integer(item, "quantity", path)));
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest(path.substring(0, path.length() - 1) + ": " + e.getMessage());
+            }
+        }
+        return new PlaceOrderCommand(customerId, lines);
+    }
+
+    private void get(Context ctx) {
+        OrderView order = orders.getOrder().getOrder(ctx.pathParam("orderId"))
+                .orElseThrow(() -> Problem.notFound("no order with id " + ctx.pathParam("orderId")));
+        Representations.send(ctx, 200, Representations.order(order));
+    }
+
+    private void list(Context ctx) {
+        OrderSearch search = new OrderSearch(
+                Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isEmpty()).map(OrdersRoutes::status),
+                Optional.ofNullable(ctx.queryParam("customerId")).filter(s -> !s.isEmpty()),
+                Cursors.limit(ctx.queryParam("limit"), OrderSearch.DEFAULT_LIMIT, OrderSearch.MAX_LIMIT),
+                Cursors.decode(ctx.queryParam("cursor")).map(OrdersRoutes::position));
+        OrderPage page = orders.listOrders().listOrders(search);
+        Representations.send(ctx, 200, Representations.page("orders",
+                page.orders().stream().map(Representations::order).toList(),
+                page.nextCursor().map(seq -> Cursors.encode(Long.toString(seq))).orElse(null)));
+    }
+
+    private static OrderStatus status(String value) {
+        try {
+            return OrderStatus.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("status must be one of PENDING, CONFIRMED, REJECTED, was " + value);
+        }
+    }
+
+    private static long position(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest("cursor is not one this API handed out");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/** The HTTP API ({@code /api}) and the management endpoints ({@code /health}). */
+module dev.kurir.adapters.http {
+    requires dev.kurir.application;
+    requires dev.kurir.observability;
+    requires io.javalin;
+    requires com.fasterxml.jackson.databind;
+    requires java.sql;
+
+    exports dev.kurir.adapters.http;
+}

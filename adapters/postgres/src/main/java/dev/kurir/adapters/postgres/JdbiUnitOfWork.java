@@ -1,0 +1,22 @@
+package dev.kurir.adapters.postgres;
+
+import dev.kurir.application.shared.port.out.UnitOfWork;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A transaction on the calling thread. Repositories and the outbox call {@code jdbi.useHandle}, which Jdbi
+ * answers with the handle already open on this thread, so they all join this transaction.
+ */
+public final class JdbiUnitOfWork implements UnitOfWork {
+    private final Jdbi jdbi;
+
+    public JdbiUnitOfWork(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public <T> T inTransaction(Supplier<T> work) {
+        return jdbi.inTransaction(handle -> work.get());
+    }
+}

@@ -1,0 +1,32 @@
+package dev.kurir.application.items;
+
+import dev.kurir.application.items.port.in.AddItemUseCase;
+import dev.kurir.application.items.port.in.GetItemQuery;
+import dev.kurir.application.items.port.in.ListItemsQuery;
+import dev.kurir.application.items.port.in.PriceItemsQuery;
+import dev.kurir.application.items.port.in.RestockItemUseCase;
+import dev.kurir.application.items.port.out.ItemRepository;
+import dev.kurir.application.items.usecase.ItemsFactory;
+import dev.kurir.application.shared.port.out.Outbox;
+import dev.kurir.application.shared.port.out.UnitOfWork;
+import java.time.Clock;
+import java.util.Objects;
+
+/** The items module's inbound ports, built from its outbound ones by {@link #create}. */
+public record ItemsModule(AddItemUseCase addItem, RestockItemUseCase restock, GetItemQuery getItem,
+                          ListItemsQuery listItems, PriceItemsQuery prices) {
+
+    /** What the items module needs; the outbox must write to the items schema. */
+    public record Dependencies(ItemRepository items, Outbox outbox, UnitOfWork unitOfWork, Clock clock) {
+        public Dependencies {
+            Objects.requireNonNull(items, "items");
+            Objects.requireNonNull(outbox, "outbox");
+            Objects.requireNonNull(unitOfWork, "unitOfWork");
+            Objects.requireNonNull(clock, "clock");
+        }
+    }
+
+    public static ItemsModule create(Dependencies deps) {
+        return ItemsFactory.create(deps);
+    }
+}

@@ -1,0 +1,2 @@
+/** What the items module needs from the outside: storage. */
+package dev.kurir.application.items.port.out;

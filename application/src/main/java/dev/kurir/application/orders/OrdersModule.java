@@ -1,0 +1,32 @@
+package dev.kurir.application.orders;
+
+import dev.kurir.application.orders.port.in.GetOrderQuery;
+import dev.kurir.application.orders.port.in.ListOrdersQuery;
+import dev.kurir.application.orders.port.in.PlaceOrderUseCase;
+import dev.kurir.application.orders.port.out.ItemCatalog;
+import dev.kurir.application.orders.port.out.OrderRepository;
+import dev.kurir.application.orders.usecase.OrdersFactory;
+import dev.kurir.application.shared.port.out.Outbox;
+import dev.kurir.application.shared.port.out.UnitOfWork;
+import java.time.Clock;
+import java.util.Objects;
+
+/** The orders module's inbound ports, built from its outbound ones by {@link #create}. */
+public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder, ListOrdersQuery listOrders) {
+
+    /** What the orders module needs; the outbox must write to the orders schema. */
+    public record Dependencies(OrderRepository orders, ItemCatalog catalog, Outbox outbox, UnitOfWork unitOfWork,
+                               Clock clock) {
+        public Dependencies {
+            Objects.requireNonNull(orders, "orders");
+            Objects.requireNonNull(catalog, "catalog");
+            Objects.requireNonNull(outbox, "outbox");
+            Objects.requireNonNull(unitOfWork, "unitOfWork");
+            Objects.requireNonNull(clock, "clock");
+        }
+    }
+
+    public static OrdersModule create(Dependencies deps) {
+        return OrdersFactory.create(deps);
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * Use cases of orders and items and the ports they need. Exports the ports and one factory per module;
+ * the {@code usecase} packages stay inside.
+ */
+module dev.kurir.application {
+    requires transitive dev.kurir.domain;
+
+    exports dev.kurir.application.shared.port.out;
+    exports dev.kurir.application.orders;
+    exports dev.kurir.application.orders.port.in;
+    exports dev.kurir.application.orders.port.out;
+    exports dev.kurir.application.items;
+    exports dev.kurir.application.items.port.in;
+    exports dev.kurir.application.items.port.out;
+}

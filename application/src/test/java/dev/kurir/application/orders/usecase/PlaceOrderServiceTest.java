@@ -1,0 +1,79 @@
+package dev.kurir.application.orders.usecase;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kurir.application.orders.port.in.OrderPage;
+import dev.kurir.application.orders.port.in.OrderSearch;
+import dev.kurir.application.orders.port.in.OrderView;
+import dev.kurir.application.orders.port.in.PlaceOrderCommand;
+import dev.kurir.application.orders.port.in.UnknownSkuException;
+import dev.kurir.application.orders.port.out.OrderRepository;
+import dev.kurir.application.shared.port.out.OutgoingMessage;
+import dev.kurir.domain.orders.Order;
+import dev.kurir.domain.orders.OrderStatus;
+import dev.kurir.domain.orders.Sku;
+import dev.kurir.domain.shared.Money;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The use case against in-memory stand-ins of its own ports; storage itself is tested in the *IT suites. */
+class PlaceOrderServiceTest {
+    private final List<Order> stored = new ArrayList<>();
+    private final List<OutgoingMessage> outbox = new ArrayList<>();
+    private final OrderRepository repository = new OrderRepository() {
+        @Override public void insert(Order order) { stored.add(order); }
+        @Override public Optional<Order> findById(String orderId) { return Optional.empty(); }
+        @Override public OrderPage search(OrderSearch search) { return new OrderPage(List.of(), Optional.empty()); }
+    };
+    private final PlaceOrderService service = new PlaceOrderService(
+            skus -> Map.of(new Sku("ITEM-99"), Money.of("77.45"), new Sku("ITEM-1"), Money.of("0.01")),
+            repository, outbox::add, PlaceOrderServiceTest::runDirectly,
+            Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC));
+
+    private static <T> T runDirectly(java.util.function.Supplier<T> work) {
+        return work.get();
+    }
+
+    @Test
+    void placeOrder_storesPendingOrder_andQueuesOrderCreated() {
+        OrderView view = service.placeOrder(new PlaceOrderCommand("cust-020", List.of(
+                new PlaceOrderCommand.Line(new Sku("ITEM-99"), 5), new PlaceOrderCommand.Line(new Sku("ITEM-1"), 1))));
+
+        assertEquals(OrderStatus.PENDING, view.status());
+        assertEquals("387.26", view.amount().toString());
+        assertEquals(1, stored.size());
+        assertEquals(1, outbox.size());
+        OutgoingMessage message = outbox.get(0);
+        assertEquals("order.created", message.eventType());
+        assertEquals("orders", message.exchange());
+        assertEquals("order.created", message.routingKey());
+        assertEquals(List.of("order_id", "customer_id", "amount", "items"), List.copyOf(message.payload().keySet()));
+        assertEquals(view.orderId(), message.payload().get("order_id"));
+        assertEquals("387.26", message.payload().get("amount"));
+        assertEquals(List.of(Map.of("sku", "ITEM-99", "quantity", 5), Map.of("sku", "ITEM-1", "quantity", 1)),
+                message.payload().get("items"));
+    }
+
+    @Test
+    void placeOrder_whenSkuUnknown_isRejected_andWritesNothing() {
+        var error = assertThrows(UnknownSkuException.class, () -> service.placeOrder(new PlaceOrderCommand("cust-1",
+                List.of(new PlaceOrderCommand.Line(new Sku("ITEM-99"), 1), new PlaceOrderCommand.Line(new Sku("NOPE"), 1)))));
+
+        assertEquals(List.of("NOPE"), error.skus());
+        assertTrue(stored.isEmpty());
+        assertTrue(outbox.isEmpty());
+    }
+
+    @Test
+    void command_whenQuantityZero_isRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new PlaceOrderCommand.Line(new Sku("A"), 0));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.kurir.bootstrap;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.kurir.adapters.postgres.ModuleSchema;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The connection pool, on the configured PostgreSQL or on the embedded one, and each module's migrations. */
+final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final Optional<EmbeddedDatabase> embedded;
+
+    private Database(HikariDataSource pool, Optional<EmbeddedDatabase> embedded) {
+        this.pool = pool;
+        this.embedded = embedded;
+    }
+
+    static Database open(KurirConfig config) {
+        Optional<EmbeddedDatabase> embedded = config.databaseUrl().isPresent()
+                ? Optional.empty() : Optional.of(EmbeddedDatabase.start(config.dataDir()));
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("kurir");
+        hikari.setJdbcUrl(config.databaseUrl().orElseGet(() -> embedded.orElseThrow().jdbcUrl()));
+        hikari.setUsername(embedded.isPresent() ? "postgres" : config.databaseUser());
+        hikari.setPassword(embedded.isPresent() ? "" : config.databasePassword());
+        hikari.setMaximumPoolSize(config.databasePoolSize());
+        // While the database is away a request fails fast with 503 instead of hanging for the default 30 s.
+        hikari.setConnectionTimeout(3_000);
+        hikari.setValidationTimeout(2_000);
+        // Start even when the database is not up yet: readiness says so, and requests get 503 until it is.
+        hikari.setInitializationFailTimeout(-1);
+        hikari.addDataSourceProperty("ApplicationName", "kurir");
+        hikari.addDataSourceProperty("socketTimeout", "30");
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        try {
+            return new Database(new HikariDataSource(hikari), embedded);
+        } catch (RuntimeException e) {
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    /** Brings the schema of each module this process runs up to date; each schema has its own history table. */
+    void migrate(List<ModuleSchema> schemas) {
+        for (ModuleSchema schema : schemas) {
+            var result = Flyway.configure()
+                    .dataSource(pool)
+                    .schemas(schema.schemaName())
+                    .createSchemas(true)
+                    .locations(schema.migrationLocation())
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            log.info("schema {} is at version {} ({} migrations applied now)", schema.schemaName(),
+                    result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
+                    result.migrationsExecuted);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        embedded.ifPresent(EmbeddedDatabase::close);
+    }
+}

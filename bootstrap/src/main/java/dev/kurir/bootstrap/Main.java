@@ -1,0 +1,34 @@
+package dev.kurir.bootstrap;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar kurir.jar}: reads the environment, starts kurir, stops it on SIGTERM. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        KurirConfig config;
+        try {
+            config = KurirConfig.from(env);
+        } catch (ConfigException e) {
+            log.error("invalid configuration: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        KurirConfig.unknownVariables(env).forEach(name -> log.warn("ignoring unknown variable {}", name));
+        log.info("starting kurir with {}", config);
+        try {
+            Kurir kurir = Kurir.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(kurir::close, "kurir-shutdown"));
+        } catch (RuntimeException e) {
+            log.error("kurir could not start: {}", e.getMessage(), e);
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Items, their prices and stock. Knows nothing of the orders module. */
+package dev.kurir.domain.items;

@@ -1,0 +1,2 @@
+/** The order aggregate and its rules. Knows nothing of the items module. */
+package dev.kurir.domain.orders;

@@ -1,0 +1,2 @@
+/** The few values both business modules truly need. Nothing module-specific belongs here. */
+package dev.kurir.domain.shared;

@@ -1,0 +1,19 @@
+package dev.kurir.observability.health;
+
+import java.util.List;
+
+/** The outcome of every readiness check; ready only when all are up. */
+public record HealthReport(List<Result> checks) {
+
+    public HealthReport {
+        checks = List.copyOf(checks);
+    }
+
+    public boolean ready() {
+        return checks.stream().allMatch(Result::up);
+    }
+
+    /** @param detail why the check failed, or null when it is up */
+    public record Result(String name, boolean up, String detail) {
+    }
+}

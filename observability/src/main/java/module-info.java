@@ -1,0 +1,9 @@
+/**
+ * What makes kurir observable without touching business code: health checks now; metric instruments, trace
+ * context across the outbox and inbox, and the log layout as they arrive.
+ */
+module dev.kurir.observability {
+    requires org.slf4j;
+
+    exports dev.kurir.observability.health;
+}
