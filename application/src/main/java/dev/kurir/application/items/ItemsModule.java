@@ -27,6 +27,11 @@ public record ItemsModule(AddItemUseCase addItem, RestockItemUseCase restock, Ge
     }
 
     public static ItemsModule create(Dependencies deps) {
-        return ItemsFactory.create(deps);
+        return new ItemsModule(
+                ItemsFactory.addItem(deps.items(), deps.unitOfWork()),
+                ItemsFactory.restock(deps.items(), deps.unitOfWork()),
+                ItemsFactory.getItem(deps.items()),
+                ItemsFactory.listItems(deps.items()),
+                ItemsFactory.prices(deps.items()));
     }
 }

@@ -27,6 +27,9 @@ public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder,
     }
 
     public static OrdersModule create(Dependencies deps) {
-        return OrdersFactory.create(deps);
+        return new OrdersModule(
+                OrdersFactory.placeOrder(deps.catalog(), deps.orders(), deps.outbox(), deps.unitOfWork(), deps.clock()),
+                OrdersFactory.getOrder(deps.orders()),
+                OrdersFactory.listOrders(deps.orders()));
     }
 }

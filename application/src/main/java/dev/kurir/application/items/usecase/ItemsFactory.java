@@ -1,15 +1,38 @@
 package dev.kurir.application.items.usecase;
 
-import dev.kurir.application.items.ItemsModule;
+import dev.kurir.application.items.port.in.AddItemUseCase;
+import dev.kurir.application.items.port.in.GetItemQuery;
+import dev.kurir.application.items.port.in.ListItemsQuery;
+import dev.kurir.application.items.port.in.PriceItemsQuery;
+import dev.kurir.application.items.port.in.RestockItemUseCase;
+import dev.kurir.application.items.port.out.ItemRepository;
+import dev.kurir.application.shared.port.out.UnitOfWork;
 
-/** Builds the use cases; reached only through {@link ItemsModule#create}. */
+/**
+ * Builds the use cases behind their ports; called only by {@code ItemsModule.create}. It takes and returns
+ * ports only, so the module's factory and this package do not depend on each other both ways.
+ */
 public final class ItemsFactory {
     private ItemsFactory() {
     }
 
-    public static ItemsModule create(ItemsModule.Dependencies deps) {
-        ItemCommandsService commands = new ItemCommandsService(deps.items(), deps.unitOfWork());
-        ItemQueriesService queries = new ItemQueriesService(deps.items());
-        return new ItemsModule(commands, commands, queries, queries, queries);
+    public static AddItemUseCase addItem(ItemRepository items, UnitOfWork unitOfWork) {
+        return new ItemCommandsService(items, unitOfWork);
+    }
+
+    public static RestockItemUseCase restock(ItemRepository items, UnitOfWork unitOfWork) {
+        return new ItemCommandsService(items, unitOfWork);
+    }
+
+    public static GetItemQuery getItem(ItemRepository items) {
+        return new ItemQueriesService(items);
+    }
+
+    public static ListItemsQuery listItems(ItemRepository items) {
+        return new ItemQueriesService(items);
+    }
+
+    public static PriceItemsQuery prices(ItemRepository items) {
+        return new ItemQueriesService(items);
     }
 }

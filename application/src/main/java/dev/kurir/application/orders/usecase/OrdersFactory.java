@@ -1,16 +1,32 @@
 package dev.kurir.application.orders.usecase;
 
-import dev.kurir.application.orders.OrdersModule;
+import dev.kurir.application.orders.port.in.GetOrderQuery;
+import dev.kurir.application.orders.port.in.ListOrdersQuery;
+import dev.kurir.application.orders.port.in.PlaceOrderUseCase;
+import dev.kurir.application.orders.port.out.ItemCatalog;
+import dev.kurir.application.orders.port.out.OrderRepository;
+import dev.kurir.application.shared.port.out.Outbox;
+import dev.kurir.application.shared.port.out.UnitOfWork;
+import java.time.Clock;
 
-/** Builds the use cases; reached only through {@link OrdersModule#create}. */
+/**
+ * Builds the use cases behind their ports; called only by {@code OrdersModule.create}. It takes and returns
+ * ports only, so the module's factory and this package do not depend on each other both ways.
+ */
 public final class OrdersFactory {
     private OrdersFactory() {
     }
 
-    public static OrdersModule create(OrdersModule.Dependencies deps) {
-        OrderQueriesService queries = new OrderQueriesService(deps.orders());
-        PlaceOrderService placeOrder = new PlaceOrderService(
-                deps.catalog(), deps.orders(), deps.outbox(), deps.unitOfWork(), deps.clock());
-        return new OrdersModule(placeOrder, queries, queries);
+    public static PlaceOrderUseCase placeOrder(ItemCatalog catalog, OrderRepository orders, Outbox outbox,
+                                               UnitOfWork unitOfWork, Clock clock) {
+        return new PlaceOrderService(catalog, orders, outbox, unitOfWork, clock);
+    }
+
+    public static GetOrderQuery getOrder(OrderRepository orders) {
+        return new OrderQueriesService(orders);
+    }
+
+    public static ListOrdersQuery listOrders(OrderRepository orders) {
+        return new OrderQueriesService(orders);
     }
 }

@@ -3,11 +3,13 @@ package dev.kurir.application.orders.port.in;
 import dev.kurir.domain.orders.Order;
 import dev.kurir.domain.orders.OrderLine;
 import dev.kurir.domain.orders.Sku;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * What a customer asks for. Valid by construction: a well-formed customer id and 1–100 lines of positive quantity.
+ * What a customer asks for. Valid by construction: a well-formed customer id and 1–100 lines of positive quantity, each sku once.
  *
  * @throws IllegalArgumentException from the constructor when any rule is broken, naming the rule
  */
@@ -22,6 +24,12 @@ public record PlaceOrderCommand(String customerId, List<Line> lines) {
             throw new IllegalArgumentException("items holds at most " + Order.MAX_LINES + " lines, got " + lines.size());
         }
         lines = List.copyOf(lines);
+        Set<Sku> seen = new HashSet<>();
+        for (Line line : lines) {
+            if (!seen.add(line.sku())) {
+                throw new IllegalArgumentException("sku " + line.sku() + " appears in more than one line");
+            }
+        }
     }
 
     /** One requested line; priced later by the catalog. */

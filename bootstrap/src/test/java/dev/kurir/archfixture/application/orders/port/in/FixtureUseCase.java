@@ -1,0 +1,6 @@
+package dev.kurir.archfixture.application.orders.port.in;
+
+/** An inbound port of the fixture tree. */
+public interface FixtureUseCase {
+    void run();
+}

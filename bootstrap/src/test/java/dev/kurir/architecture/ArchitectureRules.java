@@ -1,0 +1,61 @@
+package dev.kurir.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * kurir's architecture as rules over a root package, so that each rule can be proven against a fixture tree
+ * with deliberate violations ({@code dev.kurir.archfixture}) before it is trusted on the real code.
+ */
+final class ArchitectureRules {
+    private ArchitectureRules() {
+    }
+
+    static ArchRule domainDependsOnNothingButJava(String root) {
+        return classes().that().resideInAPackage(root + ".domain..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".domain..")
+                .because("the domain depends on nothing");
+    }
+
+    static ArchRule applicationDependsOnNoAdapterNorBootstrap(String root) {
+        return noClasses().that().resideInAPackage(root + ".application..")
+                .should().dependOnClassesThat().resideInAnyPackage(root + ".adapters..", root + ".bootstrap..");
+    }
+
+    static ArchRule adaptersDoNotDependOnEachOther(String root) {
+        return slices().matching(root + ".adapters.(*)..").namingSlices("adapter $1")
+                .should().notDependOnEachOther();
+    }
+
+    /** Orders and items meet only through messages and the catalog adapters; bootstrap wires both. */
+    static ArchRule ordersNeverReachIntoItems(String root) {
+        return noClasses().that().resideInAPackage("..orders..")
+                .and().resideOutsideOfPackages(root + ".adapters.inprocess..", root + ".bootstrap..")
+                .should().dependOnClassesThat().resideInAPackage("..items..");
+    }
+
+    static ArchRule itemsNeverReachIntoOrders(String root) {
+        return noClasses().that().resideInAPackage("..items..")
+                .and().resideOutsideOfPackages(root + ".adapters.inprocess..", root + ".bootstrap..")
+                .should().dependOnClassesThat().resideInAPackage("..orders..");
+    }
+
+    /** Use-case implementations stay package-private; callers see only the inbound ports. */
+    static ArchRule useCaseImplementationsAreNotPublic(String root) {
+        return classes().that().resideInAPackage(root + ".application.*.usecase..")
+                .and().haveSimpleNameEndingWith("Service")
+                .should().notHaveModifier(JavaModifier.PUBLIC);
+    }
+
+    static ArchRule layersAreFreeOfCycles(String root) {
+        return slices().matching(root + ".(*)..").namingSlices("layer $1").should().beFreeOfCycles();
+    }
+
+    static ArchRule packagesAreFreeOfCycles(String root) {
+        return slices().matching(root + ".(**)").namingSlices("package $1").should().beFreeOfCycles();
+    }
+}

@@ -1,0 +1,347 @@
+package dev.kurir.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kurir.testing.TestDatabase;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every endpoint and every error case of the API, against the wired application and a real PostgreSQL. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TestDatabase database;
+    private Kurir kurir;
+    private HttpClientSupport api;
+    private HttpClientSupport management;
+    private Jdbi jdbi;
+
+    @BeforeAll
+    void start() throws Exception {
+        database = TestDatabase.create();
+        Map<String, String> env = new HashMap<>();
+        env.put("KURIR_DB_URL", database.jdbcUrl());
+        env.put("KURIR_DB_USER", database.user());
+        env.put("KURIR_DB_PASSWORD", database.password());
+        env.put("KURIR_HTTP_PORT", "0");
+        env.put("KURIR_MANAGEMENT_PORT", "0");
+        env.put("KURIR_HTTP_HOST", "127.0.0.1");
+        env.put("KURIR_DATA_DIR", Files.createTempDirectory("kurir-api-it").toString());
+        kurir = Kurir.start(KurirConfig.from(env));
+        api = new HttpClientSupport(kurir.apiPort());
+        management = new HttpClientSupport(kurir.managementPort());
+        jdbi = Jdbi.create(database.dataSource());
+    }
+
+    @AfterAll
+    void stop() {
+        kurir.close();
+        database.close();
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private String createItem(String price, int stock) {
+        String sku = unique("ITEM");
+        var response = api.postJson("/api/items",
+                "{\"sku\":\"" + sku + "\",\"name\":\"Widget\",\"price\":\"" + price + "\",\"stock\":" + stock + "}");
+        assertEquals(201, response.statusCode(), response.body());
+        return sku;
+    }
+
+    private Map<String, Long> rowCounts() {
+        return jdbi.withHandle(h -> Map.of(
+                "orders", h.createQuery("SELECT count(*) FROM orders.orders").mapTo(Long.class).one(),
+                "lines", h.createQuery("SELECT count(*) FROM orders.order_lines").mapTo(Long.class).one(),
+                "outbox", h.createQuery("SELECT count(*) FROM orders.outbox").mapTo(Long.class).one(),
+                "items", h.createQuery("SELECT count(*) FROM items.items").mapTo(Long.class).one(),
+                "stock", h.createQuery("SELECT coalesce(sum(stock), 0) FROM items.items").mapTo(Long.class).one()));
+    }
+
+    /** Sends a request that must fail, checks the problem document, and that nothing was written. */
+    private JsonNode assertProblem(int status, Supplier<HttpResponse<String>> request) {
+        Map<String, Long> before = rowCounts();
+        HttpResponse<String> response = request.get();
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        JsonNode problem = json(response);
+        assertEquals(status, problem.get("status").asInt());
+        assertTrue(problem.get("type").asText().startsWith("/problems/"), response.body());
+        assertNotNull(problem.get("title").textValue());
+        assertTrue(problem.get("detail").asText().length() > 5, "a useful detail: " + response.body());
+        assertEquals(before, rowCounts(), "nothing may be written on error");
+        return problem;
+    }
+
+    // ---- items
+
+    @Test
+    void createItem_returns201_withLocation_andReadsBack() {
+        var response = api.postJson("/api/items", "{\"sku\":\"ITEM-99\",\"name\":\"Widget\",\"price\":\"12.5\",\"stock\":100}");
+        assertEquals(201, response.statusCode(), response.body());
+        assertEquals("/api/items/ITEM-99", response.headers().firstValue("Location").orElseThrow());
+        assertEquals("12.50", json(response).get("price").asText());
+
+        JsonNode item = json(api.get("/api/items/ITEM-99"));
+        assertEquals("Widget", item.get("name").asText());
+        assertEquals("12.50", item.get("price").asText());
+        assertEquals(100, item.get("stock").asInt());
+    }
+
+    @Test
+    void createItem_whenSkuExists_is409_andTheItemIsUnchanged() {
+        String sku = createItem("1.00", 5);
+        JsonNode problem = assertProblem(409, () -> api.postJson("/api/items",
+                "{\"sku\":\"" + sku + "\",\"name\":\"Other\",\"price\":\"2.00\",\"stock\":1}"));
+        assertTrue(problem.get("detail").asText().contains(sku));
+        assertEquals("Widget", json(api.get("/api/items/" + sku)).get("name").asText());
+    }
+
+    static List<String> invalidItems() {
+        return List.of(
+                "{\"name\":\"Widget\",\"price\":\"1.00\",\"stock\":1}",
+                "{\"sku\":\"A-1\",\"name\":\"Widget\",\"price\":true,\"stock\":1}",
+                "{\"sku\":\"A-1\",\"name\":\"Widget\",\"price\":\"1.001\",\"stock\":1}",
+                "{\"sku\":\"A-1\",\"name\":\"Widget\",\"price\":\"-1.00\",\"stock\":1}",
+                "{\"sku\":\"A-1\",\"name\":\"Widget\",\"price\":\"1e400\",\"stock\":1}",
+                "{\"sku\":\"A-1\",\"name\":\"Widget\",\"price\":\"1.00\",\"stock\":-1}",
+                "{\"sku\":\"A-1\",\"name\":\"Widget\",\"price\":\"1.00\",\"stock\":\"5\"}",
+                "{\"sku\":\"A-1\",\"name\":\"Widget\",\"price\":\"1.00\",\"stock\":99999999999}",
+                "{\"sku\":\"A-1\",\"name\":\"  \",\"price\":\"1.00\",\"stock\":1}",
+                "{\"sku\":\"has space\",\"name\":\"Widget\",\"price\":\"1.00\",\"stock\":1}",
+                "[1,2]");
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidItems")
+    void createItem_whenInvalid_is400(String body) {
+        assertProblem(400, () -> api.postJson("/api/items", body));
+    }
+
+    @Test
+    void getItem_whenUnknown_is404() {
+        assertProblem(404, () -> api.get("/api/items/NO-SUCH-ITEM"));
+    }
+
+    @Test
+    void listItems_pagesInSkuOrder() {
+        createItem("1.00", 1);
+        createItem("1.00", 1);
+        createItem("1.00", 1);
+        JsonNode first = json(api.get("/api/items?limit=2"));
+        assertEquals(2, first.get("items").size());
+        String cursor = first.get("nextCursor").asText();
+        JsonNode second = json(api.get("/api/items?limit=2&cursor=" + cursor));
+        assertTrue(first.get("items").get(1).get("sku").asText()
+                .compareTo(second.get("items").get(0).get("sku").asText()) < 0);
+        assertProblem(400, () -> api.get("/api/items?limit=0"));
+        assertProblem(400, () -> api.get("/api/items?limit=abc"));
+        assertProblem(400, () -> api.get("/api/items?cursor=%25%25%25"));
+    }
+
+    @Test
+    void restock_addsStock() {
+        String sku = createItem("1.00", 5);
+        var response = api.postJson("/api/items/" + sku + "/restock", "{\"quantity\":5}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(10, json(response).get("stock").asInt());
+        assertEquals(10, json(api.get("/api/items/" + sku)).get("stock").asInt());
+    }
+
+    @Test
+    void restock_whenInvalid_isRefused_andStockUnchanged() {
+        String sku = createItem("1.00", 5);
+        assertProblem(404, () -> api.postJson("/api/items/NO-SUCH-ITEM/restock", "{\"quantity\":5}"));
+        assertProblem(400, () -> api.postJson("/api/items/" + sku + "/restock", "{\"quantity\":0}"));
+        assertProblem(400, () -> api.postJson("/api/items/" + sku + "/restock", "{\"quantity\":\"5\"}"));
+        assertProblem(400, () -> api.postJson("/api/items/" + sku + "/restock", "{}"));
+        assertEquals(5, json(api.get("/api/items/" + sku)).get("stock").asInt());
+    }
+
+    // ---- orders
+
+    @Test
+    void placeOrder_returns201_pending_andItsEventWaitsInTheOutbox() throws Exception {
+        String sku = createItem("77.45", 10);
+        var response = api.postJson("/api/orders",
+                "{\"customerId\":\"cust-020\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":5}]}");
+        assertEquals(201, response.statusCode(), response.body());
+        JsonNode order = json(response);
+        String orderId = order.get("orderId").asText();
+        assertEquals("/api/orders/" + orderId, response.headers().firstValue("Location").orElseThrow());
+        assertEquals("PENDING", order.get("status").asText());
+        assertEquals("387.25", order.get("amount").asText());
+
+        Map<String, Object> row = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT message_id::text AS message_id, event_type, status::text AS status, retry_count,
+                               exchange, routing_key, payload::text AS payload
+                        FROM orders.outbox WHERE payload->>'order_id' = :orderId""")
+                .bind("orderId", orderId).mapToMap().one());
+        assertEquals("order.created", row.get("event_type"));
+        assertEquals("PENDING", row.get("status"));
+        assertEquals(0, row.get("retry_count"));
+        assertEquals("orders", row.get("exchange"));
+        assertEquals("order.created", row.get("routing_key"));
+        UUID.fromString((String) row.get("message_id"));
+        assertEquals(JSON.readTree("{\"order_id\":\"" + orderId + "\",\"customer_id\":\"cust-020\",\"amount\":\"387.25\","
+                + "\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":5}]}"), JSON.readTree((String) row.get("payload")));
+
+        JsonNode read = json(api.get("/api/orders/" + orderId));
+        assertEquals("cust-020", read.get("customerId").asText());
+        assertEquals(sku, read.get("items").get(0).get("sku").asText());
+        assertEquals(5, read.get("items").get(0).get("quantity").asInt());
+        assertEquals("387.25", read.get("amount").asText());
+        assertTrue(read.get("rejectionReason").isNull());
+        assertNotNull(read.get("createdAt").asText());
+    }
+
+    @Test
+    void getOrder_whenUnknown_is404() {
+        assertProblem(404, () -> api.get("/api/orders/no-such-order"));
+    }
+
+    @Test
+    void listOrders_filtersAndPages() {
+        String sku = createItem("1.00", 100);
+        String customer = unique("cust");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, api.postJson("/api/orders", "{\"customerId\":\"" + customer
+                    + "\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}").statusCode());
+        }
+        JsonNode first = json(api.get("/api/orders?customerId=" + customer + "&status=PENDING&limit=2"));
+        assertEquals(2, first.get("orders").size());
+        JsonNode second = json(api.get("/api/orders?customerId=" + customer + "&limit=2&cursor="
+                + first.get("nextCursor").asText()));
+        assertEquals(1, second.get("orders").size());
+        assertTrue(second.get("nextCursor").isNull());
+        assertEquals(0, json(api.get("/api/orders?customerId=" + customer + "&status=CONFIRMED")).get("orders").size());
+        assertProblem(400, () -> api.get("/api/orders?status=SHIPPED"));
+        assertProblem(400, () -> api.get("/api/orders?limit=501"));
+        assertProblem(400, () -> api.get("/api/orders?cursor=bm90LWEtbnVtYmVy"));
+    }
+
+    @Test
+    void placeOrder_whenSkuUnknown_is422_andNamesIt() {
+        String sku = createItem("1.00", 1);
+        JsonNode problem = assertProblem(422, () -> api.postJson("/api/orders",
+                "{\"customerId\":\"cust-1\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1},{\"sku\":\"NOPE-1\",\"quantity\":1}]}"));
+        assertTrue(problem.get("detail").asText().contains("NOPE-1"));
+    }
+
+    static List<String> invalidOrders() {
+        StringBuilder tooMany = new StringBuilder("{\"customerId\":\"c\",\"items\":[");
+        for (int i = 0; i <= 100; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"sku\":\"S-").append(i).append("\",\"quantity\":1}");
+        }
+        tooMany.append("]}");
+        return List.of(
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":1}]",   // malformed
+                "{\"items\":[{\"sku\":\"A\",\"quantity\":1}]}",                        // customerId missing
+                "{\"customerId\":\"c\"}",                                              // items missing
+                "{\"customerId\":\"c\",\"items\":[]}",                                 // no lines
+                "{\"customerId\":42,\"items\":[{\"sku\":\"A\",\"quantity\":1}]}",      // wrong type
+                "{\"customerId\":\"c\",\"items\":{\"sku\":\"A\"}}",                    // wrong type
+                "{\"customerId\":\"c\",\"items\":[\"A\"]}",                            // wrong element type
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":\"5\"}]}",
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":1.5}]}",
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":0}]}",
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":-2}]}",
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":1e30}]}",
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":1},{\"sku\":\"A\",\"quantity\":2}]}",
+                "{\"customerId\":\"c\",\"customerId\":\"d\",\"items\":[{\"sku\":\"A\",\"quantity\":1}]}",
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":1}]} trailing",
+                "{\"customerId\":\"" + "x".repeat(65) + "\",\"items\":[{\"sku\":\"A\",\"quantity\":1}]}",
+                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":1}],\"x\":" + "[".repeat(200) + "]".repeat(200) + "}",
+                tooMany.toString(),
+                "null");
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidOrders")
+    void placeOrder_whenInvalid_is400_andWritesNothing(String body) {
+        assertProblem(400, () -> api.postJson("/api/orders", body));
+    }
+
+    @Test
+    void placeOrder_whenBodyIsNotUtf8_is400() {
+        byte[] latin1 = "{\"customerId\":\"c\u00e9\",\"items\":[{\"sku\":\"A\",\"quantity\":1}]}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertProblem(400, () -> api.post("/api/orders", "application/json", HttpRequest.BodyPublishers.ofByteArray(latin1)));
+    }
+
+    @Test
+    void placeOrder_whenBodyOver64KiB_is413() {
+        String body = "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":1}],\"pad\":\"" + "x".repeat(70_000) + "\"}";
+        assertProblem(413, () -> api.postJson("/api/orders", body));
+    }
+
+    @Test
+    void placeOrder_whenChunkedBodyOver64KiB_is413() {
+        byte[] body = ("{\"pad\":\"" + "x".repeat(70_000) + "\"}").getBytes();
+        // An InputStream publisher has no known length, so the client sends the body chunked.
+        assertProblem(413, () -> api.post("/api/orders", "application/json",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+    }
+
+    @Test
+    void placeOrder_whenContentTypeIsNotJson_is415() {
+        String body = "{\"customerId\":\"c\",\"items\":[{\"sku\":\"A\",\"quantity\":1}]}";
+        assertProblem(415, () -> api.post("/api/orders", "text/plain", HttpRequest.BodyPublishers.ofString(body)));
+        assertProblem(415, () -> api.post("/api/orders", null, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void unknownRoute_is404_problem() {
+        assertProblem(404, () -> api.get("/api/nothing-here"));
+        assertProblem(404, () -> api.postJson("/api/orders/x/cancel", "{}"));
+    }
+
+    // ---- management
+
+    @Test
+    void health_liveAndReady() {
+        assertEquals(200, management.get("/health/live").statusCode());
+        HttpResponse<String> ready = management.get("/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals("postgresql", json(ready).get("checks").get(0).get("name").asText());
+        assertEquals(404, api.get("/health/ready").statusCode(), "management endpoints are not on the API port");
+    }
+
+    @Test
+    void sqlLookingText_isStoredVerbatim() {
+        String sku = unique("SQL");
+        String name = "Robert'); DROP TABLE items.items; --";
+        assertEquals(201, api.postJson("/api/items", "{\"sku\":\"" + sku + "\",\"name\":\"" + name
+                + "\",\"price\":\"1.00\",\"stock\":1}").statusCode());
+        assertEquals(name, json(api.get("/api/items/" + sku)).get("name").asText());
+    }
+}

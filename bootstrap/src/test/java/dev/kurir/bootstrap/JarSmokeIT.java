@@ -1,0 +1,93 @@
+package dev.kurir.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kurir.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped jar, started as a process the way the README does. */
+class JarSmokeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void jar_onExternalPostgres_placesAnOrder_andItsEventWaitsInTheOutbox() throws Exception {
+        try (TestDatabase database = TestDatabase.create();
+             KurirProcess kurir = KurirProcess.start(Map.of("KURIR_DB_URL", database.jdbcUrl(),
+                     "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password()))) {
+            kurir.awaitReady(Duration.ofSeconds(60));
+            HttpClientSupport api = new HttpClientSupport(kurir.apiPort);
+            assertEquals(201, api.postJson("/api/items",
+                    "{\"sku\":\"ITEM-99\",\"name\":\"Widget\",\"price\":\"77.45\",\"stock\":10}").statusCode());
+            var placed = api.postJson("/api/orders",
+                    "{\"customerId\":\"cust-020\",\"items\":[{\"sku\":\"ITEM-99\",\"quantity\":5}]}");
+            assertEquals(201, placed.statusCode(), placed.body());
+            String orderId = JSON.readTree(placed.body()).get("orderId").asText();
+
+            String eventType = Jdbi.create(database.dataSource()).withHandle(h -> h.createQuery(
+                            "SELECT event_type FROM orders.outbox WHERE payload->>'order_id' = :id AND status = 'PENDING'")
+                    .bind("id", orderId).mapTo(String.class).one());
+            assertEquals("order.created", eventType);
+
+            assertEquals(143, kurir.terminate(Duration.ofSeconds(20)), "the JVM's status after SIGTERM (128 + 15)");
+            String output = kurir.output();
+            assertTrue(output.contains("\"message\":\"kurir stopped\""), "stops cleanly on SIGTERM:\n" + output);
+            for (String line : output.split("\n")) {
+                if (line.startsWith("{")) {
+                    JsonNode log = JSON.readTree(line);
+                    assertTrue(log.has("timestamp") && log.has("level") && log.has("message")
+                            && "kurir".equals(log.path("service").asText()), line);
+                }
+            }
+        }
+    }
+
+    @Test
+    void jar_withNothingConfigured_runsOnEmbeddedPostgres_andKeepsDataAcrossRestarts(@TempDir Path dataDir)
+            throws Exception {
+        try {
+            try (KurirProcess first = KurirProcess.start(Map.of("KURIR_DATA_DIR", dataDir.toString()))) {
+                first.awaitReady(Duration.ofSeconds(90));
+                assertTrue(first.output().contains("started an embedded PostgreSQL"), first.output());
+                assertEquals(201, new HttpClientSupport(first.apiPort).postJson("/api/items",
+                        "{\"sku\":\"KEPT-1\",\"name\":\"Kept\",\"price\":\"1.00\",\"stock\":3}").statusCode());
+                first.terminate(Duration.ofSeconds(30));
+            }
+            try (KurirProcess second = KurirProcess.start(Map.of("KURIR_DATA_DIR", dataDir.toString()))) {
+                second.awaitReady(Duration.ofSeconds(90));
+                var item = new HttpClientSupport(second.apiPort).get("/api/items/KEPT-1");
+                assertEquals(200, item.statusCode(), item.body());
+                second.terminate(Duration.ofSeconds(30));
+            }
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    @Test
+    void jar_withInvalidConfiguration_exitsWithOneClearMessage() {
+        try (KurirProcess kurir = KurirProcess.start(Map.of("KURIR_HTTP_PORT", "eighty"))) {
+            assertEquals(2, kurir.awaitExit(Duration.ofSeconds(30)));
+            assertTrue(kurir.output().contains("invalid configuration: KURIR_HTTP_PORT must be an integer"),
+                    kurir.output());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}

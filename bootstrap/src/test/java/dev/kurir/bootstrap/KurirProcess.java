@@ -1,0 +1,124 @@
+package dev.kurir.bootstrap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The shipped jar run as a separate process, the way the README runs it. */
+final class KurirProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target", "kurir.jar");
+
+    private final Process process;
+    private final Path output;
+    final int apiPort;
+    final int managementPort;
+
+    private KurirProcess(Process process, Path output, int apiPort, int managementPort) {
+        this.process = process;
+        this.output = output;
+        this.apiPort = apiPort;
+        this.managementPort = managementPort;
+    }
+
+    /** Starts the jar with only {@code env} as kurir's configuration (inherited KURIR_* variables are dropped). */
+    static KurirProcess start(Map<String, String> env) {
+        try {
+            int apiPort = freePort();
+            int managementPort = freePort();
+            Path output = Files.createTempFile("kurir-process", ".log");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            Map<String, String> environment = builder.environment();
+            environment.keySet().removeIf(name -> name.startsWith("KURIR_"));
+            Map<String, String> merged = new HashMap<>(Map.of("KURIR_HTTP_PORT", Integer.toString(apiPort),
+                    "KURIR_MANAGEMENT_PORT", Integer.toString(managementPort), "KURIR_HTTP_HOST", "127.0.0.1"));
+            merged.putAll(env);
+            environment.putAll(merged);
+            return new KurirProcess(builder.start(), output, apiPort, managementPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Waits until {@code /health/ready} answers 200; fails with the process output otherwise. */
+    KurirProcess awaitReady(Duration timeout) {
+        HttpClientSupport management = new HttpClientSupport(managementPort);
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new AssertionError("kurir exited with " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                if (management.get("/health/ready").statusCode() == 200) {
+                    return this;
+                }
+            } catch (UncheckedIOException notYetListening) {
+                // keep waiting
+            }
+            sleep(100);
+        }
+        throw new AssertionError("kurir was not ready within " + timeout + ":\n" + output());
+    }
+
+    int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("kurir did not exit within " + timeout + ":\n" + output());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, as an orchestrator stops a service. */
+    int terminate(Duration timeout) {
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
+    String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        try {
+            Files.deleteIfExists(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
