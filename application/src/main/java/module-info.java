@@ -12,4 +12,7 @@ module dev.kurir.application {
     exports dev.kurir.application.items;
     exports dev.kurir.application.items.port.in;
     exports dev.kurir.application.items.port.out;
+    exports dev.kurir.application.messaging;
+    exports dev.kurir.application.messaging.port.in;
+    exports dev.kurir.application.messaging.port.out;
 }

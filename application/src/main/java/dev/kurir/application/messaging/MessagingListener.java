@@ -1,0 +1,45 @@
+package dev.kurir.application.messaging;
+
+import dev.kurir.application.messaging.port.out.OutboundMessage;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Told what the relay and the inbox do, so that logs and metrics are kept outside the business code.
+ * Every method has an empty default; implementations must be quick and must not throw.
+ *
+ * @see dev.kurir.application.messaging
+ */
+public interface MessagingListener {
+
+    /** A relay or inbox worker started. */
+    default void workerStarted(String module, String workerId, String role, int batchSize, int maxRetries,
+                               Duration interval) {
+    }
+
+    /** The broker confirmed a message; {@code lag} is the time from the row's creation to the confirm. */
+    default void published(String module, String workerId, OutboundMessage message, Duration lag) {
+    }
+
+    /** A publish attempt failed; {@code willRetry} is false when the row became FAILED. */
+    default void publishFailed(String module, String workerId, OutboundMessage message, String reason,
+                               boolean willRetry) {
+    }
+
+    /** The broker could not be reached; the claimed rows were released untouched. */
+    default void brokerUnavailable(String module, String workerId, String reason) {
+    }
+
+    /** A delivery was recorded in the inbox, or ignored as a duplicate. */
+    default void received(String module, UUID messageId, String eventType, boolean duplicate) {
+    }
+
+    /** An inbox message was handled and marked PROCESSED. */
+    default void processed(String module, String workerId, UUID messageId, String eventType, Duration took) {
+    }
+
+    /** Handling an inbox message failed; {@code willRetry} is false when the row became FAILED. */
+    default void processingFailed(String module, String workerId, UUID messageId, String eventType, String reason,
+                                  boolean willRetry) {
+    }
+}

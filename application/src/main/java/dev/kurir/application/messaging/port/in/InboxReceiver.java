@@ -1,0 +1,20 @@
+package dev.kurir.application.messaging.port.in;
+
+/**
+ * The door of a module's inbox, used by the broker consumer: a delivery is recorded once per message id and
+ * acknowledged to the broker only after that is committed.
+ */
+public interface InboxReceiver {
+
+    /** Whether this module has a handler for the event type; deliveries of other types are dead-lettered. */
+    boolean handles(String eventType);
+
+    /**
+     * Records the delivery as PENDING in the inbox, committed when this returns.
+     *
+     * @return false when a message with the same id was recorded before (a duplicate, ignored)
+     * @throws RuntimeException if the inbox cannot be written (e.g. the database is down); the delivery must then
+     *                          be returned to the broker, not acknowledged
+     */
+    boolean receive(IncomingDelivery delivery);
+}

@@ -1,0 +1,2 @@
+/** What the messaging machinery offers the broker adapter: the inbox's door. */
+package dev.kurir.application.messaging.port.in;

@@ -1,0 +1,19 @@
+package dev.kurir.application.messaging.port.out;
+
+import java.util.List;
+
+/** Publishes outbox messages to the broker. Safe to call from several relay workers at once. */
+public interface MessagePublisher {
+
+    /**
+     * Publishes each message persistently and {@code mandatory} to its exchange and routing key, with AMQP
+     * properties {@code message_id}, {@code type} (the event type), {@code app_id} (the sending service),
+     * {@code content_type} {@code application/json} and {@code timestamp}, then waits for the broker's confirms.
+     *
+     * @return one outcome per message, in the same order: confirmed, or failed with the reason (nacked, or
+     *         returned as unroutable whatever the confirm said)
+     * @throws BrokerUnavailableException if the broker cannot be reached or does not confirm in time; nothing can
+     *                                    be concluded about any message of the batch
+     */
+    List<PublishOutcome> publish(List<OutboundMessage> batch) throws BrokerUnavailableException;
+}
