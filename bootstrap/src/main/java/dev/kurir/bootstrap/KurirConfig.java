@@ -1,6 +1,8 @@
 package dev.kurir.bootstrap;
 
+import dev.kurir.application.messaging.MessagingSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,15 +13,20 @@ import java.util.regex.Pattern;
  * Everything kurir reads from its environment, validated once at start-up.
  *
  * @param databaseUrl empty to run on the embedded PostgreSQL kept under {@code dataDir}
+ * @param amqpUri     empty to run an embedded AMQP broker in the process
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
-                          int databasePoolSize) {
+                          int databasePoolSize, Optional<String> amqpUri, int amqpPrefetch,
+                          MessagingSettings messaging) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
             "KURIR_DATA_DIR", "KURIR_HTTP_HOST", "KURIR_HTTP_PORT", "KURIR_MANAGEMENT_PORT", "KURIR_ENVIRONMENT",
-            "KURIR_DB_POOL_SIZE", "KURIR_LOG_FORMAT");
+            "KURIR_DB_POOL_SIZE", "KURIR_LOG_FORMAT", "KURIR_AMQP_URI", "KURIR_AMQP_PREFETCH", "KURIR_OUTBOX_WORKERS",
+            "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
+            "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     /** @throws ConfigException naming the first variable whose value cannot be used */
@@ -43,10 +50,52 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             throw new ConfigException("KURIR_ENVIRONMENT", "must be 1-32 lower-case letters, digits, '-' or '_', was "
                     + environment);
         }
+        Optional<String> amqpUri = optional(env, "KURIR_AMQP_URI");
+        amqpUri.ifPresent(value -> {
+            if (!value.startsWith("amqp://") && !value.startsWith("amqps://")) {
+                throw new ConfigException("KURIR_AMQP_URI", "must be an AMQP URI such as "
+                        + "amqp://guest:guest@127.0.0.1:5672/, was " + redact(value));
+            }
+        });
+        MessagingSettings messaging = new MessagingSettings(
+                integer(env, "KURIR_OUTBOX_WORKERS", 3, 1, 32),
+                integer(env, "KURIR_INBOX_WORKERS", 3, 1, 32),
+                integer(env, "KURIR_OUTBOX_BATCH_SIZE", 100, 1, 1000),
+                duration(env, "KURIR_POLL_INTERVAL", Duration.ofSeconds(1)),
+                integer(env, "KURIR_MAX_RETRIES", 3, 0, 100),
+                duration(env, "KURIR_RETRY_BACKOFF", Duration.ofSeconds(1)),
+                duration(env, "KURIR_LEASE_TIMEOUT", Duration.ofSeconds(30)));
         return new KurirConfig(url, optional(env, "KURIR_DB_USER").orElse("postgres"),
                 optional(env, "KURIR_DB_PASSWORD").orElse(""), dataDir,
                 optional(env, "KURIR_HTTP_HOST").orElse("0.0.0.0"), httpPort, managementPort, environment,
-                integer(env, "KURIR_DB_POOL_SIZE", 10, 1, 200));
+                integer(env, "KURIR_DB_POOL_SIZE", 10, 1, 200), amqpUri,
+                integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000), messaging);
+    }
+
+    /** {@code 500ms}, {@code 1s}, {@code 2m}; at least one millisecond. */
+    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        Optional<String> value = optional(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        var matcher = DURATION.matcher(value.get());
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            Duration parsed = switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+            if (!parsed.isZero()) {
+                return parsed;
+            }
+        }
+        throw new ConfigException(name, "must be a positive duration such as 500ms, 1s or 2m, was " + value.get());
+    }
+
+    /** An AMQP URI without its password, for logs and error messages. */
+    static String redact(String uri) {
+        return uri.replaceFirst("//([^:/@]+):[^@]*@", "//$1:***@");
     }
 
     /** {@code KURIR_*} names in the environment that kurir does not read. */
@@ -85,6 +134,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
     public String toString() {
         return "KurirConfig[database=" + databaseUrl.orElse("embedded in " + dataDir) + ", user=" + databaseUser
                 + ", http=" + httpHost + ":" + httpPort + ", management=" + managementPort
-                + ", environment=" + environment + ", pool=" + databasePoolSize + "]";
+                + ", environment=" + environment + ", pool=" + databasePoolSize
+                + ", broker=" + amqpUri.map(KurirConfig::redact).orElse("embedded") + ", " + messaging + "]";
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,6 +31,7 @@ class ApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestDatabase database;
+    private TestBroker broker;
     private Kurir kurir;
     private HttpClientSupport api;
     private HttpClientSupport management;
@@ -38,7 +40,9 @@ class ApiIT {
     @BeforeAll
     void start() throws Exception {
         database = TestDatabase.create();
+        broker = TestBroker.create();
         Map<String, String> env = new HashMap<>();
+        env.put("KURIR_AMQP_URI", broker.amqpUri());
         env.put("KURIR_DB_URL", database.jdbcUrl());
         env.put("KURIR_DB_USER", database.user());
         env.put("KURIR_DB_PASSWORD", database.password());
@@ -55,6 +59,7 @@ class ApiIT {
     @AfterAll
     void stop() {
         kurir.close();
+        broker.close();
         database.close();
     }
 
@@ -83,8 +88,7 @@ class ApiIT {
                 "orders", h.createQuery("SELECT count(*) FROM orders.orders").mapTo(Long.class).one(),
                 "lines", h.createQuery("SELECT count(*) FROM orders.order_lines").mapTo(Long.class).one(),
                 "outbox", h.createQuery("SELECT count(*) FROM orders.outbox").mapTo(Long.class).one(),
-                "items", h.createQuery("SELECT count(*) FROM items.items").mapTo(Long.class).one(),
-                "stock", h.createQuery("SELECT coalesce(sum(stock), 0) FROM items.items").mapTo(Long.class).one()));
+                "items", h.createQuery("SELECT count(*) FROM items.items").mapTo(Long.class).one()));
     }
 
     /** Sends a request that must fail, checks the problem document, and that nothing was written. */
@@ -207,7 +211,8 @@ class ApiIT {
                         FROM orders.outbox WHERE payload->>'order_id' = :orderId""")
                 .bind("orderId", orderId).mapToMap().one());
         assertEquals("order.created", row.get("event_type"));
-        assertEquals("PENDING", row.get("status"));
+        // The relay may already have published it: it is woken as soon as the transaction commits.
+        assertTrue(List.of("PENDING", "SENT").contains(row.get("status")), (String) row.get("status"));
         assertEquals(0, row.get("retry_count"));
         assertEquals("orders", row.get("exchange"));
         assertEquals("order.created", row.get("routing_key"));

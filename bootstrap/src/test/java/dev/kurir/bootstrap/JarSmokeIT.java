@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +22,12 @@ class JarSmokeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void jar_onExternalPostgres_placesAnOrder_andItsEventWaitsInTheOutbox() throws Exception {
+    void jar_onExternalPostgresAndRabbitMq_confirmsAnOrder_throughTheOutbox() throws Exception {
         try (TestDatabase database = TestDatabase.create();
+             TestBroker broker = TestBroker.create();
              KurirProcess kurir = KurirProcess.start(Map.of("KURIR_DB_URL", database.jdbcUrl(),
-                     "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password()))) {
+                     "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password(),
+                     "KURIR_AMQP_URI", broker.amqpUri()))) {
             kurir.awaitReady(Duration.ofSeconds(60));
             HttpClientSupport api = new HttpClientSupport(kurir.apiPort);
             assertEquals(201, api.postJson("/api/items",
@@ -35,9 +38,10 @@ class JarSmokeIT {
             String orderId = JSON.readTree(placed.body()).get("orderId").asText();
 
             String eventType = Jdbi.create(database.dataSource()).withHandle(h -> h.createQuery(
-                            "SELECT event_type FROM orders.outbox WHERE payload->>'order_id' = :id AND status = 'PENDING'")
+                            "SELECT event_type FROM orders.outbox WHERE payload->>'order_id' = :id")
                     .bind("id", orderId).mapTo(String.class).one());
             assertEquals("order.created", eventType);
+            awaitStatus(api, orderId, "CONFIRMED");
 
             assertEquals(143, kurir.terminate(Duration.ofSeconds(20)), "the JVM's status after SIGTERM (128 + 15)");
             String output = kurir.output();
@@ -53,20 +57,27 @@ class JarSmokeIT {
     }
 
     @Test
-    void jar_withNothingConfigured_runsOnEmbeddedPostgres_andKeepsDataAcrossRestarts(@TempDir Path dataDir)
+    void jar_withNothingConfigured_runsTheSagaOnEmbeddedParts_andKeepsDataAcrossRestarts(@TempDir Path dataDir)
             throws Exception {
         try {
             try (KurirProcess first = KurirProcess.start(Map.of("KURIR_DATA_DIR", dataDir.toString()))) {
                 first.awaitReady(Duration.ofSeconds(90));
                 assertTrue(first.output().contains("started an embedded PostgreSQL"), first.output());
-                assertEquals(201, new HttpClientSupport(first.apiPort).postJson("/api/items",
+                assertTrue(first.output().contains("started an embedded AMQP broker"), first.output());
+                HttpClientSupport api = new HttpClientSupport(first.apiPort);
+                assertEquals(201, api.postJson("/api/items",
                         "{\"sku\":\"KEPT-1\",\"name\":\"Kept\",\"price\":\"1.00\",\"stock\":3}").statusCode());
+                var placed = api.postJson("/api/orders",
+                        "{\"customerId\":\"c-1\",\"items\":[{\"sku\":\"KEPT-1\",\"quantity\":2}]}");
+                assertEquals(201, placed.statusCode(), placed.body());
+                awaitStatus(api, JSON.readTree(placed.body()).get("orderId").asText(), "CONFIRMED");
                 first.terminate(Duration.ofSeconds(30));
             }
             try (KurirProcess second = KurirProcess.start(Map.of("KURIR_DATA_DIR", dataDir.toString()))) {
                 second.awaitReady(Duration.ofSeconds(90));
                 var item = new HttpClientSupport(second.apiPort).get("/api/items/KEPT-1");
                 assertEquals(200, item.statusCode(), item.body());
+                assertEquals(1, JSON.readTree(item.body()).get("stock").asInt(), "the reservation was kept");
                 second.terminate(Duration.ofSeconds(30));
             }
         } finally {
@@ -81,6 +92,12 @@ class JarSmokeIT {
             assertTrue(kurir.output().contains("invalid configuration: KURIR_HTTP_PORT must be an integer"),
                     kurir.output());
         }
+    }
+
+    private static void awaitStatus(HttpClientSupport api, String orderId, String status) {
+        Eventually.await("order " + orderId + " " + status, Duration.ofSeconds(30),
+                () -> api.get("/api/orders/" + orderId).body().contains("\"status\":\"" + status + "\""),
+                () -> api.get("/api/orders/" + orderId).body());
     }
 
     private static void deleteRecursively(Path dir) throws Exception {

@@ -41,13 +41,34 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_DB_URL", Map.of("KURIR_DB_URL", "postgres://db/kurir"));
         assertMessageStartsWith("KURIR_ENVIRONMENT", Map.of("KURIR_ENVIRONMENT", "Prod Env"));
         assertMessageStartsWith("KURIR_DB_POOL_SIZE", Map.of("KURIR_DB_POOL_SIZE", "0"));
+        assertMessageStartsWith("KURIR_AMQP_URI", Map.of("KURIR_AMQP_URI", "http://rabbit:5672"));
+        assertMessageStartsWith("KURIR_POLL_INTERVAL", Map.of("KURIR_POLL_INTERVAL", "1 second"));
+        assertMessageStartsWith("KURIR_POLL_INTERVAL", Map.of("KURIR_POLL_INTERVAL", "0s"));
+        assertMessageStartsWith("KURIR_OUTBOX_WORKERS", Map.of("KURIR_OUTBOX_WORKERS", "0"));
+        assertMessageStartsWith("KURIR_MAX_RETRIES", Map.of("KURIR_MAX_RETRIES", "-1"));
     }
 
     @Test
-    void toString_neverShowsThePassword() {
+    void messagingSettings_defaultAsDocumented_andParseDurations() {
+        var defaults = KurirConfig.from(Map.of()).messaging();
+        assertEquals(3, defaults.relayWorkers());
+        assertEquals(3, defaults.inboxWorkers());
+        assertEquals(100, defaults.batchSize());
+        assertEquals(java.time.Duration.ofSeconds(1), defaults.pollInterval());
+        assertEquals(3, defaults.maxRetries());
+        var custom = KurirConfig.from(Map.of("KURIR_POLL_INTERVAL", "250ms", "KURIR_RETRY_BACKOFF", "2m",
+                "KURIR_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")).messaging();
+        assertEquals(java.time.Duration.ofMillis(250), custom.pollInterval());
+        assertEquals(java.time.Duration.ofMinutes(2), custom.retryBackoff());
+    }
+
+    @Test
+    void toString_neverShowsAPassword() {
         KurirConfig config = KurirConfig.from(Map.of("KURIR_DB_URL", "jdbc:postgresql://db/kurir",
-                "KURIR_DB_PASSWORD", "s3cret-value"));
+                "KURIR_DB_PASSWORD", "s3cret-value", "KURIR_AMQP_URI", "amqp://kurir:amqp-s3cret@rabbit:5672/"));
         assertTrue(!config.toString().contains("s3cret-value"));
+        assertTrue(!config.toString().contains("amqp-s3cret"), config.toString());
+        assertTrue(config.toString().contains("amqp://kurir:***@rabbit:5672/"), config.toString());
     }
 
     @Test

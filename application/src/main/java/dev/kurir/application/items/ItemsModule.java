@@ -9,12 +9,17 @@ import dev.kurir.application.items.port.out.ItemRepository;
 import dev.kurir.application.items.usecase.ItemsFactory;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
+import dev.kurir.application.messaging.handler.InboxHandler;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 
-/** The items module's inbound ports, built from its outbound ones by {@link #create}. */
+/**
+ * The items module's inbound ports, built from its outbound ones by {@link #create}: its use cases, and the
+ * handler of the event it consumes through its inbox ({@code order.created}).
+ */
 public record ItemsModule(AddItemUseCase addItem, RestockItemUseCase restock, GetItemQuery getItem,
-                          ListItemsQuery listItems, PriceItemsQuery prices) {
+                          ListItemsQuery listItems, PriceItemsQuery prices, Map<String, InboxHandler> inboxHandlers) {
 
     /** What the items module needs; the outbox must write to the items schema. */
     public record Dependencies(ItemRepository items, Outbox outbox, UnitOfWork unitOfWork, Clock clock) {
@@ -32,6 +37,7 @@ public record ItemsModule(AddItemUseCase addItem, RestockItemUseCase restock, Ge
                 ItemsFactory.restock(deps.items(), deps.unitOfWork()),
                 ItemsFactory.getItem(deps.items()),
                 ItemsFactory.listItems(deps.items()),
-                ItemsFactory.prices(deps.items()));
+                ItemsFactory.prices(deps.items()),
+                ItemsFactory.inboxHandlers(deps.items(), deps.outbox()));
     }
 }

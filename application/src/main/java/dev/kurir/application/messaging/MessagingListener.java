@@ -30,6 +30,10 @@ public interface MessagingListener {
     default void brokerUnavailable(String module, String workerId, String reason) {
     }
 
+    /** A worker's round failed unexpectedly (e.g. the database is away); the worker carries on after a pause. */
+    default void workerFailed(String module, String workerId, RuntimeException error) {
+    }
+
     /** A delivery was recorded in the inbox, or ignored as a duplicate. */
     default void received(String module, UUID messageId, String eventType, boolean duplicate) {
     }

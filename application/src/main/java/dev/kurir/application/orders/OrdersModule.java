@@ -8,11 +8,17 @@ import dev.kurir.application.orders.port.out.OrderRepository;
 import dev.kurir.application.orders.usecase.OrdersFactory;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
+import dev.kurir.application.messaging.handler.InboxHandler;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 
-/** The orders module's inbound ports, built from its outbound ones by {@link #create}. */
-public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder, ListOrdersQuery listOrders) {
+/**
+ * The orders module's inbound ports, built from its outbound ones by {@link #create}: its use cases, and the
+ * handlers of the events it consumes through its inbox ({@code stock.reserved}, {@code stock.rejected}).
+ */
+public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder, ListOrdersQuery listOrders,
+                           Map<String, InboxHandler> inboxHandlers) {
 
     /** What the orders module needs; the outbox must write to the orders schema. */
     public record Dependencies(OrderRepository orders, ItemCatalog catalog, Outbox outbox, UnitOfWork unitOfWork,
@@ -30,6 +36,7 @@ public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder,
         return new OrdersModule(
                 OrdersFactory.placeOrder(deps.catalog(), deps.orders(), deps.outbox(), deps.unitOfWork(), deps.clock()),
                 OrdersFactory.getOrder(deps.orders()),
-                OrdersFactory.listOrders(deps.orders()));
+                OrdersFactory.listOrders(deps.orders()),
+                OrdersFactory.inboxHandlers(deps.orders(), deps.clock()));
     }
 }

@@ -53,6 +53,16 @@ public final class JdbiItemRepository implements ItemRepository {
     }
 
     @Override
+    public List<Item> lockAll(Set<Sku> skus) {
+        String[] values = skus.stream().map(Sku::value).toArray(String[]::new);
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT " + COLUMNS + " FROM items.items WHERE sku = ANY(:skus) ORDER BY sku FOR UPDATE")
+                .bind("skus", values)
+                .map(JdbiItemRepository::toItem)
+                .list());
+    }
+
+    @Override
     public void updateStock(Item item) {
         jdbi.useHandle(handle -> handle.createUpdate(
                         "UPDATE items.items SET stock = :stock, updated_at = now() WHERE sku = :sku")

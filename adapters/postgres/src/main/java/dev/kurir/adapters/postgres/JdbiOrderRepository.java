@@ -80,6 +80,31 @@ public final class JdbiOrderRepository implements OrderRepository {
     }
 
     @Override
+    public Optional<Order> lockById(String orderId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT " + ORDER_COLUMNS + " FROM orders.orders WHERE order_id = :orderId FOR UPDATE")
+                .bind("orderId", orderId)
+                .map((rs, ctx) -> OrderRow.of(rs))
+                .findOne()
+                .map(row -> row.toOrder(linesOf(handle, List.of(orderId)).getOrDefault(orderId, List.of()))));
+    }
+
+    @Override
+    public void updateStatus(Order order) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE orders.orders
+                        SET status = CAST(:status AS orders.order_status), rejection_reason = :reason,
+                            updated_at = :updatedAt
+                        WHERE order_id = :orderId
+                        """)
+                .bind("orderId", order.orderId())
+                .bind("status", order.status().name())
+                .bind("reason", order.rejectionReason())
+                .bind("updatedAt", utc(order.updatedAt()))
+                .execute());
+    }
+
+    @Override
     public OrderPage search(OrderSearch search) {
         return jdbi.withHandle(handle -> {
             // One extra row tells whether another page exists without a count query.

@@ -12,10 +12,13 @@ public final class JdbiOutbox implements Outbox {
 
     private final Jdbi jdbi;
     private final ModuleSchema schema;
+    private final Runnable afterCommit;
 
-    public JdbiOutbox(Jdbi jdbi, ModuleSchema schema) {
+    /** @param afterCommit runs once the appending transaction has committed: it wakes the relay at once */
+    public JdbiOutbox(Jdbi jdbi, ModuleSchema schema, Runnable afterCommit) {
         this.jdbi = jdbi;
         this.schema = schema;
+        this.afterCommit = afterCommit;
     }
 
     @Override
@@ -36,6 +39,7 @@ public final class JdbiOutbox implements Outbox {
                     .bind("exchange", message.exchange())
                     .bind("routingKey", message.routingKey())
                     .execute();
+            handle.afterCommit(afterCommit);
         });
     }
 

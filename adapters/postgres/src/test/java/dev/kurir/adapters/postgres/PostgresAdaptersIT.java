@@ -38,6 +38,7 @@ class PostgresAdaptersIT {
     private JdbiOrderRepository orders;
     private JdbiItemRepository items;
     private JdbiOutbox ordersOutbox;
+    private final java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeAll
     static void migrate() {
@@ -59,7 +60,8 @@ class PostgresAdaptersIT {
         unitOfWork = new JdbiUnitOfWork(jdbi);
         orders = new JdbiOrderRepository(jdbi);
         items = new JdbiItemRepository(jdbi);
-        ordersOutbox = new JdbiOutbox(jdbi, ModuleSchema.ORDERS);
+        commits.set(0);
+        ordersOutbox = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, commits::incrementAndGet);
         jdbi.useHandle(h -> h.execute("TRUNCATE orders.orders, orders.order_lines, orders.outbox, items.items"));
     }
 
@@ -89,6 +91,7 @@ class PostgresAdaptersIT {
             return null;
         });
 
+        assertEquals(1, commits.get(), "the relay is woken once the transaction committed");
         Order found = orders.findById(order.orderId()).orElseThrow();
         assertEquals("387.25", found.amount().toString());
         assertEquals(OrderStatus.PENDING, found.status());
@@ -119,6 +122,7 @@ class PostgresAdaptersIT {
         assertEquals(0, count("orders.orders"));
         assertEquals(0, count("orders.order_lines"));
         assertEquals(0, count("orders.outbox"));
+        assertEquals(0, commits.get(), "no wake-up for a rolled-back transaction");
     }
 
     @Test

@@ -6,7 +6,10 @@ import dev.kurir.application.items.port.in.ListItemsQuery;
 import dev.kurir.application.items.port.in.PriceItemsQuery;
 import dev.kurir.application.items.port.in.RestockItemUseCase;
 import dev.kurir.application.items.port.out.ItemRepository;
+import dev.kurir.application.messaging.handler.InboxHandler;
+import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
+import java.util.Map;
 
 /**
  * Builds the use cases behind their ports; called only by {@code ItemsModule.create}. It takes and returns
@@ -34,5 +37,10 @@ public final class ItemsFactory {
 
     public static PriceItemsQuery prices(ItemRepository items) {
         return new ItemQueriesService(items);
+    }
+
+    /** The handlers of the events items consumes, by event type. */
+    public static Map<String, InboxHandler> inboxHandlers(ItemRepository items, Outbox outbox) {
+        return Map.of("order.created", new ReserveStockHandler(items, outbox));
     }
 }

@@ -7,7 +7,9 @@ import dev.kurir.application.orders.port.out.ItemCatalog;
 import dev.kurir.application.orders.port.out.OrderRepository;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
+import dev.kurir.application.messaging.handler.InboxHandler;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * Builds the use cases behind their ports; called only by {@code OrdersModule.create}. It takes and returns
@@ -28,5 +30,11 @@ public final class OrdersFactory {
 
     public static ListOrdersQuery listOrders(OrderRepository orders) {
         return new OrderQueriesService(orders);
+    }
+
+    /** The handlers of the events orders consumes, by event type. */
+    public static Map<String, InboxHandler> inboxHandlers(OrderRepository orders, Clock clock) {
+        return Map.of("stock.reserved", StockDecisionHandler.reserved(orders, clock),
+                "stock.rejected", StockDecisionHandler.rejected(orders, clock));
     }
 }

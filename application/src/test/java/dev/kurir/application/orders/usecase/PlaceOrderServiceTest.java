@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kurir.application.orders.port.in.OrderPage;
-import dev.kurir.application.orders.port.in.OrderSearch;
 import dev.kurir.application.orders.port.in.OrderView;
 import dev.kurir.application.orders.port.in.PlaceOrderCommand;
 import dev.kurir.application.orders.port.in.UnknownSkuException;
-import dev.kurir.application.orders.port.out.OrderRepository;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
-import dev.kurir.domain.orders.Order;
 import dev.kurir.domain.orders.OrderStatus;
 import dev.kurir.domain.orders.Sku;
 import dev.kurir.domain.shared.Money;
@@ -21,18 +17,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The use case against in-memory stand-ins of its own ports; storage itself is tested in the *IT suites. */
 class PlaceOrderServiceTest {
-    private final List<Order> stored = new ArrayList<>();
+    private final InMemoryOrders repository = new InMemoryOrders();
     private final List<OutgoingMessage> outbox = new ArrayList<>();
-    private final OrderRepository repository = new OrderRepository() {
-        @Override public void insert(Order order) { stored.add(order); }
-        @Override public Optional<Order> findById(String orderId) { return Optional.empty(); }
-        @Override public OrderPage search(OrderSearch search) { return new OrderPage(List.of(), Optional.empty()); }
-    };
     private final PlaceOrderService service = new PlaceOrderService(
             skus -> Map.of(new Sku("ITEM-99"), Money.of("77.45"), new Sku("ITEM-1"), Money.of("0.01")),
             repository, outbox::add, PlaceOrderServiceTest::runDirectly,
@@ -49,7 +39,7 @@ class PlaceOrderServiceTest {
 
         assertEquals(OrderStatus.PENDING, view.status());
         assertEquals("387.26", view.amount().toString());
-        assertEquals(1, stored.size());
+        assertEquals(1, repository.stored.size());
         assertEquals(1, outbox.size());
         OutgoingMessage message = outbox.get(0);
         assertEquals("order.created", message.eventType());
@@ -68,7 +58,7 @@ class PlaceOrderServiceTest {
                 List.of(new PlaceOrderCommand.Line(new Sku("ITEM-99"), 1), new PlaceOrderCommand.Line(new Sku("NOPE"), 1)))));
 
         assertEquals(List.of("NOPE"), error.skus());
-        assertTrue(stored.isEmpty());
+        assertTrue(repository.stored.isEmpty());
         assertTrue(outbox.isEmpty());
     }
 

@@ -17,6 +17,9 @@ public interface ItemRepository {
     /** Reads the item and locks it until the transaction ends; use it before changing stock. */
     Optional<Item> lockBySku(Sku sku);
 
+    /** Reads and locks the items, in sku order so that concurrent reservations cannot deadlock. */
+    List<Item> lockAll(Set<Sku> skus);
+
     /** Writes the item's current stock. */
     void updateStock(Item item);
 

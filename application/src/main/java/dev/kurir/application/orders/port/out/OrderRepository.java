@@ -13,5 +13,11 @@ public interface OrderRepository {
 
     Optional<Order> findById(String orderId);
 
+    /** Reads the order and locks it until the transaction ends; use it before changing its status. */
+    Optional<Order> lockById(String orderId);
+
+    /** Writes the order's status, rejection reason and update time. */
+    void updateStatus(Order order);
+
     OrderPage search(OrderSearch search);
 }

@@ -1,0 +1,87 @@
+package dev.kurir.adapters.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kurir.application.messaging.handler.InboxMessage;
+import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.messaging.port.out.InboxStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/** One module's inbox table: deliveries recorded once per message id, then leased to inbox workers. */
+public final class JdbiInboxStore implements InboxStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
+    private static final String COLUMNS =
+            "t.id, t.message_id, t.event_type, t.sender_id, t.payload::text AS payload, t.retry_count, t.created_at,"
+                    + " t.traceparent";
+
+    private final Jdbi jdbi;
+    private final ModuleSchema schema;
+    private final LeasedRows rows;
+
+    public JdbiInboxStore(Jdbi jdbi, ModuleSchema schema) {
+        this.jdbi = jdbi;
+        this.schema = schema;
+        this.rows = new LeasedRows(jdbi, schema.schemaName() + ".inbox");
+    }
+
+    @Override
+    public boolean record(IncomingDelivery delivery) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        INSERT INTO <schema>.inbox
+                            (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent)
+                        VALUES (:messageId, :senderId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
+                                :traceparent)
+                        ON CONFLICT (message_id) DO NOTHING
+                        """)
+                .define("schema", schema.schemaName())
+                .bind("messageId", delivery.messageId())
+                .bind("senderId", delivery.senderId())
+                .bind("eventType", delivery.eventType())
+                .bind("payload", delivery.payloadJson())
+                .bind("exchange", delivery.exchange())
+                .bind("routingKey", delivery.routingKey())
+                .bind("traceparent", delivery.traceparent())
+                .execute() == 1);
+    }
+
+    @Override
+    public List<InboxMessage> claim(String workerId, int limit, Duration lease) {
+        return rows.claim(workerId, limit, lease, COLUMNS, (rs, ctx) -> new InboxMessage(
+                rs.getLong("id"), rs.getObject("message_id", UUID.class), rs.getString("event_type"),
+                rs.getString("sender_id"), parse(rs.getString("payload")), rs.getInt("retry_count"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("traceparent")),
+                InboxMessage::id);
+    }
+
+    @Override
+    public boolean markProcessed(String workerId, long id) {
+        return rows.settle(workerId, List.of(id), "PROCESSED") == 1;
+    }
+
+    @Override
+    public void scheduleRetry(String workerId, long id, String error, Instant nextAttemptAt) {
+        rows.scheduleRetry(workerId, id, error, nextAttemptAt);
+    }
+
+    @Override
+    public void markFailed(String workerId, long id, String error) {
+        rows.markFailed(workerId, id, error);
+    }
+
+    private static Map<String, Object> parse(String payload) {
+        try {
+            return JSON.readValue(payload, OBJECT);
+        } catch (JsonProcessingException e) {
+            // jsonb only ever holds valid JSON, and the consumer records JSON objects only.
+            throw new IllegalStateException("inbox payload is not a JSON object", e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.kurir.adapters.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kurir.application.messaging.handler.InboxMessage;
+import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.messaging.port.out.OutboundMessage;
+import dev.kurir.application.shared.port.out.OutgoingMessage;
+import dev.kurir.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The lease protocol of the outbox and inbox tables, against a real PostgreSQL. */
+class MessageStoresIT {
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static TestDatabase database;
+    private static Jdbi jdbi;
+
+    private final JdbiOutboxStore outbox = new JdbiOutboxStore(jdbi, ModuleSchema.ORDERS);
+    private final JdbiInboxStore inbox = new JdbiInboxStore(jdbi, ModuleSchema.ITEMS);
+
+    @BeforeAll
+    static void migrate() {
+        database = TestDatabase.create();
+        for (ModuleSchema schema : ModuleSchema.values()) {
+            Flyway.configure().dataSource(database.dataSource()).schemas(schema.schemaName()).createSchemas(true)
+                    .locations(schema.migrationLocation()).load().migrate();
+        }
+        jdbi = Jdbi.create(database.dataSource());
+    }
+
+    @AfterAll
+    static void drop() {
+        database.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        jdbi.useHandle(h -> h.execute("TRUNCATE orders.outbox, items.inbox"));
+    }
+
+    private void appendOutbox(int count) {
+        JdbiOutbox writer = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, () -> { });
+        new JdbiUnitOfWork(jdbi).inTransaction(() -> {
+            for (int i = 0; i < count; i++) {
+                writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created",
+                        Map.of("order_id", "o-" + i)));
+            }
+            return null;
+        });
+    }
+
+    private Map<String, Object> outboxRow(long id) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT status::text AS status, retry_count, error, locked_by, next_attempt_at > now() AS later
+                FROM orders.outbox WHERE id = :id""").bind("id", id).mapToMap().one());
+    }
+
+    @Test
+    void claim_leasesDueRowsOldestFirst_andSkipsLeasedOnes() {
+        appendOutbox(5);
+        List<OutboundMessage> first = outbox.claim("w1", 3, LEASE);
+        List<OutboundMessage> second = outbox.claim("w2", 3, LEASE);
+        assertEquals(3, first.size());
+        assertEquals(2, second.size());
+        assertTrue(first.get(0).id() < first.get(1).id());
+        assertTrue(first.get(2).id() < second.get(0).id());
+        assertTrue(outbox.claim("w3", 3, LEASE).isEmpty(), "everything is leased");
+        assertEquals("{\"order_id\": \"o-0\"}", first.get(0).payloadJson());
+    }
+
+    @Test
+    void concurrentClaims_neverShareARow() throws Exception {
+        appendOutbox(200);
+        ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            String worker = "w" + w;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                List<OutboundMessage> batch;
+                while (!(batch = outbox.claim(worker, 7, LEASE)).isEmpty()) {
+                    batch.forEach(m -> claimed.add(m.id()));
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(200, claimed.size());
+        assertEquals(200, new HashSet<>(claimed).size(), "no row claimed twice");
+    }
+
+    @Test
+    void anExpiredLease_isReclaimed_andTheOldHolderCanNoLongerSettleIt() {
+        appendOutbox(1);
+        OutboundMessage message = outbox.claim("crashed", 1, LEASE).get(0);
+        assertTrue(outbox.claim("other", 1, LEASE).isEmpty(), "a live lease is respected");
+        jdbi.useHandle(h -> h.execute("UPDATE orders.outbox SET locked_at = now() - interval '1 minute'"));
+
+        OutboundMessage reclaimed = outbox.claim("other", 1, LEASE).get(0);
+        assertEquals(message.id(), reclaimed.id());
+        outbox.markSent("crashed", List.of(message.id()));
+        assertEquals("PENDING", outboxRow(message.id()).get("status"), "the old holder's settle is ignored");
+        outbox.markSent("other", List.of(message.id()));
+        assertEquals("SENT", outboxRow(message.id()).get("status"));
+        assertEquals(null, outboxRow(message.id()).get("locked_by"));
+    }
+
+    @Test
+    void scheduleRetry_countsTheAttempt_andHidesTheRowUntilDue() {
+        appendOutbox(1);
+        OutboundMessage message = outbox.claim("w1", 1, LEASE).get(0);
+        outbox.scheduleRetry("w1", message.id(), "nacked by the broker", Instant.now().plusSeconds(60));
+        Map<String, Object> row = outboxRow(message.id());
+        assertEquals("PENDING", row.get("status"));
+        assertEquals(1, row.get("retry_count"));
+        assertEquals("nacked by the broker", row.get("error"));
+        assertEquals(true, row.get("later"));
+        assertTrue(outbox.claim("w1", 1, LEASE).isEmpty(), "not due yet");
+
+        jdbi.useHandle(h -> h.execute("UPDATE orders.outbox SET next_attempt_at = now()"));
+        OutboundMessage again = outbox.claim("w1", 1, LEASE).get(0);
+        assertEquals(1, again.retryCount());
+        outbox.markFailed("w1", again.id(), "gave up");
+        assertEquals("FAILED", outboxRow(again.id()).get("status"));
+        assertTrue(outbox.claim("w1", 1, LEASE).isEmpty(), "FAILED rows are never claimed");
+    }
+
+    @Test
+    void release_freesRowsWithoutCountingAnAttempt() {
+        appendOutbox(2);
+        List<OutboundMessage> batch = outbox.claim("w1", 2, LEASE);
+        outbox.release("w1", batch.stream().map(OutboundMessage::id).toList());
+        assertEquals(0, outboxRow(batch.get(0).id()).get("retry_count"));
+        assertEquals(2, outbox.claim("w2", 2, LEASE).size());
+    }
+
+    private static IncomingDelivery delivery(UUID messageId) {
+        return new IncomingDelivery(messageId, "order.created", "order-service", "orders", "order.created",
+                "{\"order_id\":\"o-1\",\"items\":[{\"sku\":\"A\",\"quantity\":2}]}", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    }
+
+    @Test
+    void inbox_recordsEachMessageIdOnce_andHandsOutParsedPayloads() {
+        UUID id = UUID.randomUUID();
+        assertTrue(inbox.record(delivery(id)));
+        assertFalse(inbox.record(delivery(id)), "a duplicate message id is ignored");
+
+        List<InboxMessage> claimed = inbox.claim("w1", 10, LEASE);
+        assertEquals(1, claimed.size());
+        InboxMessage message = claimed.get(0);
+        assertEquals(id, message.messageId());
+        assertEquals("order-service", message.senderId());
+        assertEquals("o-1", message.payload().get("order_id"));
+        assertEquals(List.of(Map.of("sku", "A", "quantity", 2)), message.payload().get("items"));
+        assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", message.traceparent());
+    }
+
+    @Test
+    void inbox_markProcessed_failsOnceTheLeaseWasLost() {
+        inbox.record(delivery(UUID.randomUUID()));
+        InboxMessage message = inbox.claim("slow", 1, LEASE).get(0);
+        jdbi.useHandle(h -> h.execute("UPDATE items.inbox SET locked_at = now() - interval '1 minute'"));
+        InboxMessage taken = inbox.claim("fast", 1, LEASE).get(0);
+
+        assertFalse(inbox.markProcessed("slow", message.id()));
+        assertTrue(inbox.markProcessed("fast", taken.id()));
+        Set<String> statuses = new HashSet<>(jdbi.withHandle(h -> h.createQuery(
+                "SELECT status::text FROM items.inbox").mapTo(String.class).list()));
+        assertEquals(Set.of("PROCESSED"), statuses);
+    }
+}

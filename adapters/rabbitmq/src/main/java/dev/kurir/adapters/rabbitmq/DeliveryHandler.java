@@ -1,0 +1,136 @@
+package dev.kurir.adapters.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.kurir.application.messaging.port.in.InboxReceiver;
+import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the consumer does with each delivery: into the inbox, or into the dead-letter queue, and only then acked;
+ * returned to the queue when neither could be committed. Shared by the consumer's successive connections.
+ */
+final class DeliveryHandler {
+    private static final Logger log = LoggerFactory.getLogger(RabbitInboxConsumer.class);
+
+    private final String queue;
+    private final InboxReceiver receiver;
+    private final CountDownLatch stopped;
+    private final Backoff failures = new Backoff();
+    private final ReentrantLock inFlight = new ReentrantLock();
+
+    DeliveryHandler(String queue, InboxReceiver receiver, CountDownLatch stopped) {
+        this.queue = queue;
+        this.receiver = receiver;
+        this.stopped = stopped;
+    }
+
+    /** Handles one delivery; never throws, since the client closes the channel of a consumer that does. */
+    void handle(Channel channel, DeadLetterChannel deadLetters, Envelope envelope, AMQP.BasicProperties properties,
+                byte[] body) {
+        inFlight.lock();
+        try {
+            if (stopped.getCount() == 0) {
+                return; // not acked: the broker redelivers it once the connection is closed
+            }
+            DeliveryCheck.Verdict verdict = DeliveryCheck.check(envelope, properties, body, receiver);
+            if (verdict.rejection() != null) {
+                deadLetter(channel, deadLetters, envelope, properties, body, verdict.rejection());
+            } else {
+                receive(channel, envelope, verdict.delivery());
+            }
+        } catch (IOException | ShutdownSignalException e) {
+            log.atWarn().addKeyValue("queue", queue).addKeyValue("message_id", properties.getMessageId())
+                    .addKeyValue("reason", Reasons.of(e))
+                    .log("could not settle a delivery; the broker will redeliver it");
+        } catch (RuntimeException e) {
+            log.atError().addKeyValue("queue", queue).addKeyValue("message_id", properties.getMessageId())
+                    .setCause(e).log("unexpected failure handling a delivery; returning it to the queue");
+            returnToQueue(channel, envelope);
+        } finally {
+            inFlight.unlock();
+        }
+    }
+
+    /** Waits until no delivery is being handled; later ones are left alone once {@code stopped} is counted down. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        if (!inFlight.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        inFlight.unlock();
+        return true;
+    }
+
+    private void receive(Channel channel, Envelope envelope, IncomingDelivery delivery) throws IOException {
+        boolean recorded;
+        try {
+            recorded = receiver.receive(delivery);
+        } catch (RuntimeException e) {
+            Duration pause = failures.next();
+            log.atWarn().addKeyValue("queue", queue).addKeyValue("message_id", delivery.messageId())
+                    .addKeyValue("event_type", delivery.eventType()).addKeyValue("reason", Reasons.of(e))
+                    .addKeyValue("retry_in_ms", pause.toMillis())
+                    .log("the inbox could not record a delivery; returning it to the queue");
+            pause(pause);
+            channel.basicNack(envelope.getDeliveryTag(), false, true);
+            return;
+        }
+        failures.reset();
+        if (!recorded) {
+            log.atInfo().addKeyValue("queue", queue).addKeyValue("message_id", delivery.messageId())
+                    .addKeyValue("event_type", delivery.eventType()).log("duplicate ignored");
+        }
+        channel.basicAck(envelope.getDeliveryTag(), false);
+    }
+
+    private void deadLetter(Channel channel, DeadLetterChannel deadLetters, Envelope envelope,
+                            AMQP.BasicProperties properties, byte[] body, String reason) throws IOException {
+        try {
+            deadLetters.publish(envelope, properties, body, reason);
+        } catch (IOException | TimeoutException | ShutdownSignalException e) {
+            Duration pause = failures.next();
+            log.atError().addKeyValue("queue", queue).addKeyValue("message_id", properties.getMessageId())
+                    .addKeyValue("reason", reason).addKeyValue("dead_letter_failure", Reasons.of(e))
+                    .addKeyValue("retry_in_ms", pause.toMillis())
+                    .log("could not dead-letter a delivery; returning it to the queue");
+            pause(pause);
+            channel.basicNack(envelope.getDeliveryTag(), false, true);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            channel.basicNack(envelope.getDeliveryTag(), false, true);
+            return;
+        }
+        log.atWarn().addKeyValue("queue", queue).addKeyValue("message_id", properties.getMessageId())
+                .addKeyValue("event_type", properties.getType()).addKeyValue("routing_key", envelope.getRoutingKey())
+                .addKeyValue("reason", reason).log("delivery dead-lettered");
+        channel.basicAck(envelope.getDeliveryTag(), false);
+    }
+
+    private void returnToQueue(Channel channel, Envelope envelope) {
+        pause(failures.next());
+        try {
+            channel.basicNack(envelope.getDeliveryTag(), false, true);
+        } catch (IOException | ShutdownSignalException e) {
+            log.atDebug().addKeyValue("reason", Reasons.of(e)).log("nack failed; the broker will redeliver anyway");
+        }
+    }
+
+    /** Sleeps, but wakes at once when the consumer is closed. */
+    private void pause(Duration pause) {
+        try {
+            stopped.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.kurir.adapters.rabbitmq;
+
+import dev.kurir.application.messaging.port.in.InboxReceiver;
+import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An in-memory inbox: records each message id once, and can be told to fail like a database that is down. */
+final class FakeInbox implements InboxReceiver {
+    private final Set<String> handledTypes;
+    private final Map<UUID, IncomingDelivery> recorded = new ConcurrentHashMap<>();
+    private final List<IncomingDelivery> attempts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failuresToCome = new AtomicInteger();
+    private volatile CountDownLatch blocker;
+
+    FakeInbox(String... handledTypes) {
+        this.handledTypes = Set.of(handledTypes);
+    }
+
+    @Override
+    public boolean handles(String eventType) {
+        return handledTypes.contains(eventType);
+    }
+
+    @Override
+    public boolean receive(IncomingDelivery delivery) {
+        attempts.add(delivery);
+        awaitBlocker();
+        if (failuresToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("database is down");
+        }
+        return recorded.putIfAbsent(delivery.messageId(), delivery) == null;
+    }
+
+    /** Makes each receive wait, like a slow transaction, until the latch opens. */
+    void blockUntil(CountDownLatch release) {
+        blocker = release;
+    }
+
+    private void awaitBlocker() {
+        CountDownLatch release = blocker;
+        if (release == null) {
+            return;
+        }
+        try {
+            release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void failNext(int times) {
+        failuresToCome.set(times);
+    }
+
+    Map<UUID, IncomingDelivery> recorded() {
+        return recorded;
+    }
+
+    List<IncomingDelivery> attempts() {
+        return attempts;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.kurir.adapters.rabbitmq;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
+import dev.kurir.application.messaging.port.out.OutboundMessage;
+import dev.kurir.application.messaging.port.out.PublishOutcome;
+import dev.kurir.testing.TestBroker;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RabbitMessagePublisherIT {
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+
+    private static TestBroker broker;
+    private static Connection connection;
+    private static Channel channel;
+    private RabbitMessagePublisher publisher;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = TestBroker.create();
+        connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
+        RabbitTopology.declareFor(connection, Set.of("orders", "items"));
+        channel = connection.createChannel();
+    }
+
+    @AfterAll
+    static void stopBroker() throws IOException {
+        connection.close();
+        broker.close();
+    }
+
+    @BeforeEach
+    void createPublisher() throws IOException {
+        channel.queuePurge("items.order-events");
+        publisher = new RabbitMessagePublisher(RabbitConnections.factory(broker.amqpUri(), "kurir-publisher"),
+                "order-service", CONFIRM_TIMEOUT);
+    }
+
+    @AfterEach
+    void closePublisher() {
+        publisher.close();
+    }
+
+    @Test
+    void publish_batchOfThree_isConfirmedAndArrivesWithItsProperties() throws Exception {
+        List<OutboundMessage> batch = List.of(Messages.orderCreated(), Messages.orderCreated(),
+                Messages.orderCreated());
+        Instant before = Instant.now().minusSeconds(1);
+
+        List<PublishOutcome> outcomes = publisher.publish(batch);
+
+        assertEquals(batch, outcomes.stream().map(PublishOutcome::message).toList());
+        assertTrue(outcomes.stream().allMatch(PublishOutcome::isConfirmed), outcomes::toString);
+        for (OutboundMessage sent : batch) {
+            GetResponse received = channel.basicGet("items.order-events", true);
+            assertNotNull(received);
+            AMQP.BasicProperties properties = received.getProps();
+            assertEquals(sent.messageId().toString(), properties.getMessageId());
+            assertEquals("order.created", properties.getType());
+            assertEquals("order-service", properties.getAppId());
+            assertEquals("application/json", properties.getContentType());
+            assertEquals("utf-8", properties.getContentEncoding());
+            assertEquals(2, properties.getDeliveryMode());
+            assertFalse(properties.getTimestamp().toInstant().isBefore(before));
+            assertEquals("order.created", received.getEnvelope().getRoutingKey());
+            assertEquals(sent.payloadJson(), new String(received.getBody(), UTF_8));
+        }
+    }
+
+    @Test
+    void publish_unroutableRoutingKey_failsThatMessageOnly() throws Exception {
+        List<OutboundMessage> batch = List.of(Messages.orderCreated(), Messages.message("orders", "nobody.listens"),
+                Messages.orderCreated());
+
+        List<PublishOutcome> outcomes = publisher.publish(batch);
+
+        assertTrue(outcomes.get(0).isConfirmed(), outcomes::toString);
+        assertTrue(outcomes.get(2).isConfirmed(), outcomes::toString);
+        String failure = outcomes.get(1).failure();
+        assertNotNull(failure);
+        assertTrue(failure.startsWith("unroutable: no queue bound to exchange orders with routing key nobody.listens"
+                + " (reply 312 "), failure);
+        assertEquals(2, channel.queueDeclarePassive("items.order-events").getMessageCount());
+    }
+
+    @Test
+    void publish_toMissingExchange_failsWithTheBrokersReason_andThePublisherCarriesOn() throws Exception {
+        List<PublishOutcome> outcomes = publisher.publish(List.of(Messages.message("no-such-exchange", "x.y")));
+
+        assertFalse(outcomes.get(0).isConfirmed());
+        assertTrue(outcomes.get(0).failure().startsWith("rejected by the broker: "), outcomes.get(0).failure());
+        assertTrue(outcomes.get(0).failure().contains("(reply 404)"), outcomes.get(0).failure());
+
+        assertTrue(publisher.publish(List.of(Messages.orderCreated())).get(0).isConfirmed());
+    }
+
+    @Test
+    void publish_withNoBrokerListening_throwsBrokerUnavailable() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (var nowhere = new RabbitMessagePublisher(
+                RabbitConnections.factory("amqp://guest:secret@127.0.0.1:" + closedPort + "/", "kurir-publisher"),
+                "order-service", CONFIRM_TIMEOUT)) {
+            var thrown = assertThrows(BrokerUnavailableException.class,
+                    () -> nowhere.publish(List.of(Messages.orderCreated())));
+            assertTrue(thrown.getMessage().contains("127.0.0.1:" + closedPort), thrown.getMessage());
+            assertFalse(thrown.getMessage().contains("secret"), thrown.getMessage());
+        }
+    }
+
+    @Test
+    void publish_afterClose_throwsBrokerUnavailable() throws Exception {
+        publisher.publish(List.of(Messages.orderCreated()));
+        publisher.close();
+
+        assertThrows(BrokerUnavailableException.class, () -> publisher.publish(List.of(Messages.orderCreated())));
+    }
+
+    @Test
+    void publish_fromFourThreadsAtOnce_confirmsEveryMessage() throws Exception {
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<PublishOutcome>>> results = new ArrayList<>();
+            for (int worker = 0; worker < 4; worker++) {
+                results.add(workers.submit(() -> {
+                    List<PublishOutcome> outcomes = new ArrayList<>();
+                    for (int batch = 0; batch < 50; batch++) {
+                        outcomes.addAll(publisher.publish(List.of(Messages.orderCreated(), Messages.orderCreated(),
+                                Messages.orderCreated(), Messages.orderCreated(), Messages.orderCreated())));
+                    }
+                    return outcomes;
+                }));
+            }
+            for (Future<List<PublishOutcome>> result : results) {
+                List<PublishOutcome> outcomes = result.get(30, TimeUnit.SECONDS);
+                assertEquals(250, outcomes.size());
+                assertTrue(outcomes.stream().allMatch(PublishOutcome::isConfirmed));
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        Await.until(Duration.ofSeconds(5), "the queue holds all 1000 messages",
+                () -> messageCount("items.order-events") == 1000);
+    }
+
+    private static long messageCount(String queue) {
+        try {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.kurir.adapters.rabbitmq;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import dev.kurir.testing.TestBroker;
+import java.io.IOException;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RabbitTopologyIT {
+    private static TestBroker broker;
+    private static Connection connection;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        broker = TestBroker.create();
+        connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
+    }
+
+    @AfterAll
+    static void disconnect() throws IOException {
+        connection.close();
+        broker.close();
+    }
+
+    @Test
+    void declareFor_bothModulesTwice_declaresQueuesThatReceiveTheirEvents() throws Exception {
+        RabbitTopology.declareFor(connection, Set.of("orders", "items"));
+        assertDoesNotThrow(() -> RabbitTopology.declareFor(connection, Set.of("orders", "items")));
+
+        try (Channel channel = connection.createChannel()) {
+            for (String queue : Set.of("items.order-events", "orders.item-events", "kurir.dead-letter")) {
+                assertEquals(0, channel.queueDeclarePassive(queue).getMessageCount(), queue);
+            }
+            channel.confirmSelect();
+            publish(channel, "orders", "order.created");
+            publish(channel, "items", "stock.reserved");
+            publish(channel, "kurir.dead-letter", "anything");
+            channel.waitForConfirmsOrDie(5_000);
+
+            assertEquals("order.created", routingKeyIn(channel, "items.order-events"));
+            assertEquals("stock.reserved", routingKeyIn(channel, "orders.item-events"));
+            assertEquals("anything", routingKeyIn(channel, "kurir.dead-letter"));
+        }
+    }
+
+    @Test
+    void declareFor_itemsAlone_declaresItsInboxButNotTheOrdersOne() throws Exception {
+        try (TestBroker fresh = TestBroker.create();
+             Connection other = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection()) {
+            RabbitTopology.declareFor(other, Set.of("items"));
+
+            try (Channel channel = other.createChannel()) {
+                channel.exchangeDeclarePassive("orders");
+                channel.exchangeDeclarePassive("items");
+                channel.queueDeclarePassive("items.order-events");
+                channel.queueDeclarePassive("kurir.dead-letter");
+            }
+            // The broker closes the channel of a failed passive declare.
+            Channel doomed = other.createChannel();
+            assertThrows(IOException.class, () -> doomed.queueDeclarePassive("orders.item-events"));
+        }
+    }
+
+    @Test
+    void declareFor_unknownModule_isRejected() {
+        assertThrows(IllegalArgumentException.class, () -> RabbitTopology.declareFor(connection, Set.of("billing")));
+    }
+
+    private static void publish(Channel channel, String exchange, String routingKey) throws IOException {
+        channel.basicPublish(exchange, routingKey, true, new AMQP.BasicProperties(), "{}".getBytes(UTF_8));
+    }
+
+    private static String routingKeyIn(Channel channel, String queue) throws IOException {
+        GetResponse response = null;
+        for (int i = 0; i < 100 && response == null; i++) {
+            response = channel.basicGet(queue, true);
+        }
+        assertNotNull(response, "a message in " + queue);
+        return response.getEnvelope().getRoutingKey();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.kurir.application.messaging;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the relay and the inbox workers run.
+ *
+ * @param relayWorkers   relay workers per module
+ * @param inboxWorkers   inbox workers per module
+ * @param batchSize      rows a worker claims at once
+ * @param pollInterval   the safety-net poll when no wake-up signal arrives
+ * @param maxRetries     retries after the first failed attempt; then the row becomes FAILED
+ * @param retryBackoff   the first retry's delay; it doubles with each retry, with jitter
+ * @param lease          how long a claimed row stays reserved for its worker before others may take it
+ */
+public record MessagingSettings(int relayWorkers, int inboxWorkers, int batchSize, Duration pollInterval,
+                                int maxRetries, Duration retryBackoff, Duration lease) {
+    public MessagingSettings {
+        if (relayWorkers < 1 || inboxWorkers < 1 || batchSize < 1 || maxRetries < 0) {
+            throw new IllegalArgumentException("workers and batch size must be positive, retries not negative");
+        }
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(retryBackoff, "retryBackoff");
+        Objects.requireNonNull(lease, "lease");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.kurir.application.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Threads running one worker loop each until closed. A closing pool lets each worker finish the batch it holds.
+ */
+final class WorkerPool implements AutoCloseable {
+    private static final String INSTANCE = instanceId();
+
+    private final List<Thread> threads = new ArrayList<>();
+    private final WakeUpSignal signal;
+    private volatile boolean running = true;
+
+    WorkerPool(WakeUpSignal signal) {
+        this.signal = signal;
+    }
+
+    /** A worker id unique across processes, e.g. {@code orders-relay-1@4711-3f2a}: leases must not collide. */
+    static String workerId(String module, String role, int index) {
+        return module + "-" + role + "-" + index + "@" + INSTANCE;
+    }
+
+    private static String instanceId() {
+        return ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 4);
+    }
+
+    interface Loop {
+        /** Does one round of work; returns true if it found work (then the next round starts at once). */
+        boolean runOnce() throws InterruptedException;
+    }
+
+    /**
+     * Starts a worker. An unexpected failure of a round (e.g. the database is away) is reported to
+     * {@code onError} and the worker carries on after the poll interval: a worker never dies of it.
+     */
+    void start(String workerId, Loop loop, Duration pollInterval, java.util.function.Consumer<RuntimeException> onError) {
+        Thread thread = Thread.ofPlatform().name(workerId).unstarted(() -> {
+            while (running) {
+                long seen = signal.generation();
+                try {
+                    if (!loop.runOnce() && running) {
+                        signal.awaitAfter(seen, pollInterval);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    onError.accept(e);
+                    if (!sleep(pollInterval)) {
+                        return;
+                    }
+                }
+            }
+        });
+        threads.add(thread);
+        thread.start();
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    /** Sleeps unless the pool is stopping; returns false when interrupted. */
+    boolean sleep(Duration duration) {
+        try {
+            long seen = signal.generation();
+            // Waking on any signal is fine here: stop() signals, so a stopping pool does not wait out the sleep.
+            while (running && duration.isPositive()) {
+                long start = System.nanoTime();
+                signal.awaitAfter(seen, duration);
+                if (!running || signal.generation() == seen) {
+                    return true;
+                }
+                seen = signal.generation();
+                duration = duration.minusNanos(System.nanoTime() - start);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops the loops after their current round; waits up to {@code timeout} in all. */
+    void stop(Duration timeout) {
+        running = false;
+        signal.signal();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            try {
+                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                thread.join(left);
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(20));
+    }
+}

@@ -1,0 +1,15 @@
+package dev.kurir.application.messaging.handler;
+
+/** Handles one event type in a module's inbox. */
+@FunctionalInterface
+public interface InboxHandler {
+
+    /**
+     * Applies the message's effects. Runs inside the transaction that marks the inbox row PROCESSED: write through
+     * the module's repositories and outbox and everything commits together, or nothing does.
+     *
+     * @throws InvalidMessageException if the message can never be handled; the row becomes FAILED at once
+     * @throws RuntimeException        for anything that may pass (e.g. the database); the row is retried
+     */
+    void handle(InboxMessage message);
+}

@@ -1,0 +1,35 @@
+package dev.kurir.application.messaging.port.out;
+
+import dev.kurir.application.messaging.handler.InboxMessage;
+import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** A module's inbox table: deliveries recorded once per message id, then processed by the inbox workers. */
+public interface InboxStore {
+
+    /**
+     * Inserts the delivery as PENDING unless its message id is already there. Commits on its own.
+     *
+     * @return false for a duplicate message id (nothing written)
+     */
+    boolean record(IncomingDelivery delivery);
+
+    /** Claims up to {@code limit} due PENDING rows, oldest first, leased to {@code workerId}. Commits on its own. */
+    List<InboxMessage> claim(String workerId, int limit, Duration lease);
+
+    /**
+     * Marks the row PROCESSED. Must run in the transaction of the handler's effects, so both commit together.
+     *
+     * @return false if the row is no longer leased to {@code workerId} (its lease expired and another worker took
+     *         it): the caller must then roll back
+     */
+    boolean markProcessed(String workerId, long id);
+
+    /** Counts a failed attempt and frees the row until {@code nextAttemptAt}. Commits on its own. */
+    void scheduleRetry(String workerId, long id, String error, Instant nextAttemptAt);
+
+    /** Gives up on the row: FAILED with {@code error}. Commits on its own. */
+    void markFailed(String workerId, long id, String error);
+}

@@ -1,0 +1,57 @@
+package dev.kurir.application.orders.usecase;
+
+import dev.kurir.application.messaging.handler.InboxHandler;
+import dev.kurir.application.messaging.handler.InboxMessage;
+import dev.kurir.application.messaging.handler.InvalidMessageException;
+import dev.kurir.application.messaging.handler.Payload;
+import dev.kurir.application.orders.port.out.OrderRepository;
+import dev.kurir.domain.orders.Order;
+import dev.kurir.domain.orders.OrderStatus;
+import java.time.Clock;
+
+/**
+ * Applies the items module's answer to an order: {@code stock.reserved} confirms it, {@code stock.rejected}
+ * rejects it with the reason. Runs in the inbox transaction.
+ */
+final class StockDecisionHandler implements InboxHandler {
+    private final OrderRepository orders;
+    private final Clock clock;
+    private final boolean reserved;
+
+    private StockDecisionHandler(OrderRepository orders, Clock clock, boolean reserved) {
+        this.orders = orders;
+        this.clock = clock;
+        this.reserved = reserved;
+    }
+
+    static StockDecisionHandler reserved(OrderRepository orders, Clock clock) {
+        return new StockDecisionHandler(orders, clock, true);
+    }
+
+    static StockDecisionHandler rejected(OrderRepository orders, Clock clock) {
+        return new StockDecisionHandler(orders, clock, false);
+    }
+
+    @Override
+    public void handle(InboxMessage message) {
+        Payload body = message.body();
+        String orderId = body.text("order_id");
+        String reason = reserved ? null : body.text("reason");
+        Order order = orders.lockById(orderId)
+                .orElseThrow(() -> new InvalidMessageException("no order " + orderId));
+        OrderStatus target = reserved ? OrderStatus.CONFIRMED : OrderStatus.REJECTED;
+        if (order.status() == target) {
+            return; // the same decision again, under another message id: already applied
+        }
+        if (order.status() != OrderStatus.PENDING) {
+            throw new InvalidMessageException("order " + orderId + " is already " + order.status()
+                    + "; cannot make it " + target);
+        }
+        if (reserved) {
+            order.confirm(clock);
+        } else {
+            order.reject(reason, clock);
+        }
+        orders.updateStatus(order);
+    }
+}
