@@ -1,7 +1,12 @@
 package dev.kurir.bootstrap;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.embedded.broker.EmbeddedBroker;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +40,38 @@ final class Broker implements AutoCloseable {
 
     String uri() {
         return uri;
+    }
+
+    /**
+     * With the embedded broker, waits until the consumers have taken every queued message: it keeps them in memory
+     * only, so what is still queued when it stops is lost. RabbitMQ keeps them, so there is nothing to wait for.
+     */
+    void awaitDrained(List<String> queues, Duration timeout) {
+        if (embedded.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection connection = RabbitConnections.factory(uri, "kurir-drain").newConnection();
+             Channel channel = connection.createChannel()) {
+            while (true) {
+                long queued = 0;
+                for (String queue : queues) {
+                    queued += channel.messageCount(queue);
+                }
+                if (queued == 0) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    log.warn("{} messages still queued in the embedded broker after {}; they are lost", queued, timeout);
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("could not check the embedded broker's queues before stopping it: {}", e.getMessage());
+        }
     }
 
     @Override

@@ -16,12 +16,14 @@ import dev.kurir.adapters.postgres.ModuleSchema;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
 import dev.kurir.adapters.rabbitmq.RabbitMessagePublisher;
+import dev.kurir.adapters.rabbitmq.RabbitTopology;
 import dev.kurir.application.items.ItemsModule;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.InboxService;
 import dev.kurir.application.messaging.MessagingListener;
 import dev.kurir.application.messaging.OutboxRelay;
 import dev.kurir.application.orders.OrdersModule;
+import dev.kurir.bootstrap.Shutdown.Phase;
 import dev.kurir.observability.health.HealthCheck;
 import dev.kurir.observability.health.Readiness;
 import dev.kurir.observability.logging.LoggingMessagingListener;
@@ -29,7 +31,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,36 +43,37 @@ import org.slf4j.LoggerFactory;
 public final class Kurir implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Kurir.class);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     /**
      * The modules this process runs. Publishers and consumers declare their topology on every (re)connect, so
      * kurir starts while the broker is still down and recovers when a broker comes back without its queues.
      */
     private static final Set<String> MODULES = Set.of("orders", "items");
 
-    private final List<AutoCloseable> resources;
+    private final Shutdown shutdown;
     private final HttpServer api;
     private final HttpServer management;
 
-    private Kurir(List<AutoCloseable> resources, HttpServer api, HttpServer management) {
-        this.resources = resources;
+    private Kurir(Shutdown shutdown, HttpServer api, HttpServer management) {
+        this.shutdown = shutdown;
         this.api = api;
         this.management = management;
     }
 
     public static Kurir start(KurirConfig config) {
-        List<AutoCloseable> resources = new ArrayList<>();
+        Shutdown shutdown = new Shutdown();
         try {
-            Database database = Database.open(config);
-            resources.add(database);
+            Database database = shutdown.add(Phase.INFRASTRUCTURE, Database.open(config));
             database.migrate(List.of(ModuleSchema.ORDERS, ModuleSchema.ITEMS));
-            Broker broker = Broker.open(config);
-            resources.add(broker);
+            Broker broker = shutdown.add(Phase.INFRASTRUCTURE, Broker.open(config));
+            shutdown.add(Phase.DRAIN, () -> broker.awaitDrained(List.of(RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE,
+                    RabbitTopology.ORDERS_ITEM_EVENTS_QUEUE), DRAIN_TIMEOUT));
 
             Jdbi jdbi = Jdbi.create(database.dataSource());
             Clock clock = Clock.systemUTC();
             JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
             MessagingListener listener = new LoggingMessagingListener();
-            Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, clock, resources);
+            Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, clock, shutdown);
 
             OutboxRelay itemsRelay = messaging.relay("items", ModuleSchema.ITEMS, "item-service");
             ItemsModule items = ItemsModule.create(new ItemsModule.Dependencies(new JdbiItemRepository(jdbi),
@@ -84,49 +86,40 @@ public final class Kurir implements AutoCloseable {
             messaging.inbox("orders", ModuleSchema.ORDERS, "orders.item-events", orders.inboxHandlers());
 
             Readiness readiness = new Readiness(List.of(new HealthCheck("postgresql", () -> ping(database.dataSource()))));
-            HttpServer management = HttpServer.start(config.httpHost(), config.managementPort(),
-                    List.of(new HealthRoutes(readiness)));
-            resources.add(management);
-            HttpServer api = HttpServer.start(config.httpHost(), config.httpPort(),
-                    List.of(new ItemsRoutes(items), new OrdersRoutes(orders)));
-            resources.add(api);
+            HttpServer management = shutdown.add(Phase.INFRASTRUCTURE, HttpServer.start(config.httpHost(),
+                    config.managementPort(), List.of(new HealthRoutes(readiness))));
+            HttpServer api = shutdown.add(Phase.HTTP, HttpServer.start(config.httpHost(), config.httpPort(),
+                    List.of(new ItemsRoutes(items), new OrdersRoutes(orders))));
             log.info("kurir is up: API on port {}, management on port {}", api.port(), management.port());
-            return new Kurir(resources, api, management);
+            return new Kurir(shutdown, api, management);
         } catch (RuntimeException e) {
-            closeAll(resources);
+            shutdown.closeAll();
             throw e;
         }
     }
 
-    /**
-     * Builds each module's relay and inbox. Their start order is the order of {@code resources}; closing runs in
-     * reverse, so consumers stop taking deliveries before the inbox workers and relays stop, and all of them
-     * before the broker connection and the database pool go.
-     */
+    /** Builds and starts each module's relay and inbox, registering each part in its shutdown phase. */
     private record Messaging(KurirConfig config, String brokerUri, Jdbi jdbi, JdbiUnitOfWork unitOfWork,
-                             MessagingListener listener, Clock clock, List<AutoCloseable> resources) {
+                             MessagingListener listener, Clock clock, Shutdown shutdown) {
 
         OutboxRelay relay(String module, ModuleSchema schema, String appId) {
             ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-relay");
-            RabbitMessagePublisher publisher = new RabbitMessagePublisher(connections, appId, CONFIRM_TIMEOUT, MODULES);
-            resources.add(publisher);
-            OutboxRelay relay = new OutboxRelay(module, new JdbiOutboxStore(jdbi, schema), publisher,
-                    config.messaging(), listener, clock);
+            RabbitMessagePublisher publisher = shutdown.add(Phase.CONNECTIONS,
+                    new RabbitMessagePublisher(connections, appId, CONFIRM_TIMEOUT, MODULES));
+            OutboxRelay relay = shutdown.add(Phase.RELAYS, new OutboxRelay(module, new JdbiOutboxStore(jdbi, schema),
+                    publisher, config.messaging(), listener, clock));
             relay.start();
-            resources.add(relay);
             return relay;
         }
 
         void inbox(String module, ModuleSchema schema, String queue, Map<String, InboxHandler> handlers) {
-            InboxService inbox = new InboxService(module, new JdbiInboxStore(jdbi, schema), handlers, unitOfWork,
-                    config.messaging(), listener, clock);
+            InboxService inbox = shutdown.add(Phase.INBOX, new InboxService(module, new JdbiInboxStore(jdbi, schema),
+                    handlers, unitOfWork, config.messaging(), listener, clock));
             inbox.start();
-            resources.add(inbox);
             ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-inbox");
-            RabbitInboxConsumer consumer = new RabbitInboxConsumer(connections, queue, inbox, config.amqpPrefetch(),
-                    MODULES);
+            RabbitInboxConsumer consumer = shutdown.add(Phase.CONSUMERS,
+                    new RabbitInboxConsumer(connections, queue, inbox, config.amqpPrefetch(), MODULES));
             consumer.start();
-            resources.add(consumer);
         }
     }
 
@@ -148,18 +141,7 @@ public final class Kurir implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(resources);
+        shutdown.closeAll();
         log.info("kurir stopped");
-    }
-
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("error while stopping {}", resources.get(i).getClass().getSimpleName(), e);
-            }
-        }
-        resources.clear();
     }
 }
