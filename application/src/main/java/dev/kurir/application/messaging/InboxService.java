@@ -51,7 +51,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     @Override
     public boolean receive(IncomingDelivery delivery) {
         boolean recorded = store.record(delivery);
-        listener.received(module, delivery.messageId(), delivery.eventType(), !recorded);
+        listener.received(module, delivery, !recorded);
         if (recorded) {
             signal.signal();
         }
@@ -91,11 +91,10 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
                 }
                 return null;
             });
-            listener.processed(module, workerId, message.messageId(), message.eventType(),
-                    Duration.between(started, clock.instant()));
+            listener.processed(module, workerId, message, Duration.between(started, clock.instant()));
         } catch (InvalidMessageException e) {
             store.markFailed(workerId, message.id(), e.getMessage());
-            listener.processingFailed(module, workerId, message.messageId(), message.eventType(), e.getMessage(), false);
+            listener.processingFailed(module, workerId, message, e.getMessage(), false);
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             Optional<Instant> next = retries.nextAttempt(message.retryCount());
@@ -104,8 +103,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
             } else {
                 store.markFailed(workerId, message.id(), reason);
             }
-            listener.processingFailed(module, workerId, message.messageId(), message.eventType(), reason,
-                    next.isPresent());
+            listener.processingFailed(module, workerId, message, reason, next.isPresent());
         }
     }
 

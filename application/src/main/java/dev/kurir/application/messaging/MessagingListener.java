@@ -1,8 +1,9 @@
 package dev.kurir.application.messaging;
 
+import dev.kurir.application.messaging.handler.InboxMessage;
+import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import java.time.Duration;
-import java.util.UUID;
 
 /**
  * Told what the relay and the inbox do, so that logs and metrics are kept outside the business code.
@@ -35,15 +36,15 @@ public interface MessagingListener {
     }
 
     /** A delivery was recorded in the inbox, or ignored as a duplicate. */
-    default void received(String module, UUID messageId, String eventType, boolean duplicate) {
+    default void received(String module, IncomingDelivery delivery, boolean duplicate) {
     }
 
-    /** An inbox message was handled and marked PROCESSED. */
-    default void processed(String module, String workerId, UUID messageId, String eventType, Duration took) {
+    /** An inbox message was handled and marked PROCESSED; {@code took} is the handling time. */
+    default void processed(String module, String workerId, InboxMessage message, Duration took) {
     }
 
     /** Handling an inbox message failed; {@code willRetry} is false when the row became FAILED. */
-    default void processingFailed(String module, String workerId, UUID messageId, String eventType, String reason,
+    default void processingFailed(String module, String workerId, InboxMessage message, String reason,
                                   boolean willRetry) {
     }
 }

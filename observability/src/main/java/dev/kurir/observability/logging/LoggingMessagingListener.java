@@ -1,9 +1,10 @@
 package dev.kurir.observability.logging;
 
 import dev.kurir.application.messaging.MessagingListener;
+import dev.kurir.application.messaging.handler.InboxMessage;
+import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import java.time.Duration;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,35 +72,37 @@ public final class LoggingMessagingListener implements MessagingListener {
     }
 
     @Override
-    public void received(String module, UUID messageId, String eventType, boolean duplicate) {
+    public void received(String module, IncomingDelivery delivery, boolean duplicate) {
         if (duplicate) {
             inbox.atInfo()
                     .addKeyValue("module", module)
-                    .addKeyValue("message_id", messageId)
-                    .addKeyValue("event_type", eventType)
+                    .addKeyValue("message_id", delivery.messageId())
+                    .addKeyValue("event_type", delivery.eventType())
+                    .addKeyValue("sender_id", delivery.senderId())
                     .log("duplicate delivery ignored");
         }
     }
 
     @Override
-    public void processed(String module, String workerId, UUID messageId, String eventType, Duration took) {
+    public void processed(String module, String workerId, InboxMessage message, Duration took) {
         inbox.atInfo()
                 .addKeyValue("module", module)
                 .addKeyValue("worker_id", workerId)
-                .addKeyValue("message_id", messageId)
-                .addKeyValue("event_type", eventType)
+                .addKeyValue("message_id", message.messageId())
+                .addKeyValue("event_type", message.eventType())
                 .addKeyValue("duration_ms", took.toMillis())
-                .log("processed {}", eventType);
+                .log("processed {}", message.eventType());
     }
 
     @Override
-    public void processingFailed(String module, String workerId, UUID messageId, String eventType, String reason,
+    public void processingFailed(String module, String workerId, InboxMessage message, String reason,
                                  boolean willRetry) {
         (willRetry ? inbox.atWarn() : inbox.atError())
                 .addKeyValue("module", module)
                 .addKeyValue("worker_id", workerId)
-                .addKeyValue("message_id", messageId)
-                .addKeyValue("event_type", eventType)
+                .addKeyValue("message_id", message.messageId())
+                .addKeyValue("event_type", message.eventType())
+                .addKeyValue("retry_count", message.retryCount())
                 .addKeyValue("reason", reason)
                 .log(willRetry ? "processing failed, will retry: {}" : "processing failed, message is now FAILED: {}",
                         reason);
