@@ -6,6 +6,7 @@ import dev.kurir.adapters.http.HttpServer;
 import dev.kurir.adapters.http.ItemsRoutes;
 import dev.kurir.adapters.http.OrdersRoutes;
 import dev.kurir.adapters.inprocess.InProcessItemCatalog;
+import dev.kurir.adapters.postgres.JdbiIdempotencyKeys;
 import dev.kurir.adapters.postgres.JdbiInboxStore;
 import dev.kurir.adapters.postgres.JdbiItemRepository;
 import dev.kurir.adapters.postgres.JdbiOrderRepository;
@@ -80,7 +81,7 @@ public final class Kurir implements AutoCloseable {
                     new JdbiOutbox(jdbi, ModuleSchema.ITEMS, itemsRelay::wakeUp), unitOfWork, clock));
             OutboxRelay ordersRelay = messaging.relay("orders", ModuleSchema.ORDERS, "order-service");
             OrdersModule orders = OrdersModule.create(new OrdersModule.Dependencies(
-                    new JdbiOrderRepository(jdbi), new InProcessItemCatalog(items.prices()),
+                    new JdbiOrderRepository(jdbi), new JdbiIdempotencyKeys(jdbi), new InProcessItemCatalog(items.prices()),
                     new JdbiOutbox(jdbi, ModuleSchema.ORDERS, ordersRelay::wakeUp), unitOfWork, clock));
             messaging.inbox("items", ModuleSchema.ITEMS, "items.order-events", items.inboxHandlers());
             messaging.inbox("orders", ModuleSchema.ORDERS, "orders.item-events", orders.inboxHandlers());

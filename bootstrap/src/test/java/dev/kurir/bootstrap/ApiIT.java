@@ -229,6 +229,45 @@ class ApiIT {
         assertNotNull(read.get("createdAt").asText());
     }
 
+    private HttpResponse<String> placeWithKey(String key, String body) {
+        return api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + kurir.apiPort()
+                        + "/api/orders")).header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void placeOrder_withTheSameIdempotencyKey_concurrently_placesOneOrder_andAnswersAllWithIt() throws Exception {
+        String sku = createItem("1.00", 100);
+        String key = unique("key");
+        String body = "{\"customerId\":\"cust-idem\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}";
+        List<java.util.concurrent.Future<HttpResponse<String>>> responses = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                responses.add(pool.submit(() -> placeWithKey(key, body)));
+            }
+        }
+        java.util.Set<String> orderIds = new java.util.HashSet<>();
+        int replayed = 0;
+        for (var future : responses) {
+            HttpResponse<String> response = future.get();
+            assertEquals(201, response.statusCode(), response.body());
+            orderIds.add(json(response).get("orderId").asText());
+            replayed += response.headers().firstValue("Idempotent-Replayed").isPresent() ? 1 : 0;
+        }
+        assertEquals(1, orderIds.size(), "every answer names the same order");
+        assertEquals(7, replayed);
+        String orderId = orderIds.iterator().next();
+        assertEquals(1L, (long) jdbi.withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM orders.outbox WHERE payload->>'order_id' = :id").bind("id", orderId)
+                .mapTo(Long.class).one()));
+        assertEquals(1L, (long) jdbi.withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM orders.orders WHERE customer_id = 'cust-idem'").mapTo(Long.class).one()));
+
+        JsonNode problem = assertProblem(422, () -> placeWithKey(key, body.replace("\"quantity\":1", "\"quantity\":2")));
+        assertTrue(problem.get("detail").asText().contains(key));
+        assertProblem(400, () -> placeWithKey("has space", body));
+    }
+
     @Test
     void getOrder_whenUnknown_is404() {
         assertProblem(404, () -> api.get("/api/orders/no-such-order"));

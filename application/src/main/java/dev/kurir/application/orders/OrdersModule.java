@@ -3,6 +3,7 @@ package dev.kurir.application.orders;
 import dev.kurir.application.orders.port.in.GetOrderQuery;
 import dev.kurir.application.orders.port.in.ListOrdersQuery;
 import dev.kurir.application.orders.port.in.PlaceOrderUseCase;
+import dev.kurir.application.orders.port.out.IdempotencyKeys;
 import dev.kurir.application.orders.port.out.ItemCatalog;
 import dev.kurir.application.orders.port.out.OrderRepository;
 import dev.kurir.application.orders.usecase.OrdersFactory;
@@ -21,10 +22,11 @@ public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder,
                            Map<String, InboxHandler> inboxHandlers) {
 
     /** What the orders module needs; the outbox must write to the orders schema. */
-    public record Dependencies(OrderRepository orders, ItemCatalog catalog, Outbox outbox, UnitOfWork unitOfWork,
-                               Clock clock) {
+    public record Dependencies(OrderRepository orders, IdempotencyKeys idempotencyKeys, ItemCatalog catalog,
+                               Outbox outbox, UnitOfWork unitOfWork, Clock clock) {
         public Dependencies {
             Objects.requireNonNull(orders, "orders");
+            Objects.requireNonNull(idempotencyKeys, "idempotencyKeys");
             Objects.requireNonNull(catalog, "catalog");
             Objects.requireNonNull(outbox, "outbox");
             Objects.requireNonNull(unitOfWork, "unitOfWork");
@@ -34,7 +36,8 @@ public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder,
 
     public static OrdersModule create(Dependencies deps) {
         return new OrdersModule(
-                OrdersFactory.placeOrder(deps.catalog(), deps.orders(), deps.outbox(), deps.unitOfWork(), deps.clock()),
+                OrdersFactory.placeOrder(deps.catalog(), deps.orders(), deps.idempotencyKeys(), deps.outbox(),
+                        deps.unitOfWork(), deps.clock()),
                 OrdersFactory.getOrder(deps.orders()),
                 OrdersFactory.listOrders(deps.orders()),
                 OrdersFactory.inboxHandlers(deps.orders(), deps.clock()));

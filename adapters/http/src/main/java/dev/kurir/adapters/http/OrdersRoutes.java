@@ -6,6 +6,7 @@ import dev.kurir.application.orders.port.in.OrderPage;
 import dev.kurir.application.orders.port.in.OrderSearch;
 import dev.kurir.application.orders.port.in.OrderView;
 import dev.kurir.application.orders.port.in.PlaceOrderCommand;
+import dev.kurir.application.orders.port.in.PlacedOrder;
 import dev.kurir.domain.orders.Order;
 import dev.kurir.domain.orders.OrderStatus;
 import dev.kurir.domain.orders.Sku;
@@ -18,6 +19,7 @@ import java.util.Optional;
 
 /** {@code /api/orders}: placing orders and reading them back. */
 public final class OrdersRoutes implements RouteGroup {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private final OrdersModule orders;
 
     public OrdersRoutes(OrdersModule orders) {
@@ -31,13 +33,22 @@ public final class OrdersRoutes implements RouteGroup {
         routes.get("/api/orders/{orderId}", this::get);
     }
 
+    /**
+     * With an {@code Idempotency-Key}, a retry of the same request gets the first answer again (201, the same
+     * order, marked {@code Idempotent-Replayed: true}); the same key with another request gets 422.
+     */
     private void place(Context ctx) {
-        OrderView order = orders.placeOrder().placeOrder(command(JsonBody.of(ctx).root()));
+        Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_KEY));
+        PlacedOrder placed = orders.placeOrder().placeOrder(command(JsonBody.of(ctx).root(), key));
+        OrderView order = placed.order();
         ctx.header("Location", "/api/orders/" + order.orderId());
+        if (placed.replayed()) {
+            ctx.header("Idempotent-Replayed", "true");
+        }
         Representations.send(ctx, 201, Representations.order(order));
     }
 
-    private static PlaceOrderCommand command(JsonNode body) {
+    private static PlaceOrderCommand command(JsonNode body, Optional<String> idempotencyKey) {
         String customerId = JsonBody.text(body, "customerId", "");
         JsonNode items = JsonBody.array(body, "items", "");
         if (items.size() > Order.MAX_LINES) {
@@ -57,7 +68,7 @@ public final class OrdersRoutes implements RouteGroup {
                 throw Problem.badRequest(path.substring(0, path.length() - 1) + ": " + e.getMessage());
             }
         }
-        return new PlaceOrderCommand(customerId, lines);
+        return new PlaceOrderCommand(customerId, lines, idempotencyKey);
     }
 
     private void get(Context ctx) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kurir.application.items.port.in.ItemAlreadyExistsException;
 import dev.kurir.application.items.port.in.ItemNotFoundException;
+import dev.kurir.application.orders.port.in.IdempotencyKeyReusedException;
 import dev.kurir.application.orders.port.in.UnknownSkuException;
 import dev.kurir.application.orders.port.out.CatalogUnavailableException;
 import dev.kurir.domain.shared.DomainRuleViolation;
@@ -30,6 +31,9 @@ final class ProblemHandlers {
                 (e, ctx) -> write(ctx, 400, "invalid-request", "The request is invalid", e.getMessage()));
         routes.exception(UnknownSkuException.class,
                 (e, ctx) -> write(ctx, 422, "unknown-sku", "The order names unknown items", e.getMessage()));
+        routes.exception(IdempotencyKeyReusedException.class,
+                (e, ctx) -> write(ctx, 422, "idempotency-key-reused", "The Idempotency-Key was used for another request",
+                        e.getMessage()));
         routes.exception(ItemAlreadyExistsException.class,
                 (e, ctx) -> write(ctx, 409, "item-exists", "The item already exists", e.getMessage()));
         routes.exception(ItemNotFoundException.class,

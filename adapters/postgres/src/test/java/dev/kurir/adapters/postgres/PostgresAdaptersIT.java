@@ -62,7 +62,7 @@ class PostgresAdaptersIT {
         items = new JdbiItemRepository(jdbi);
         commits.set(0);
         ordersOutbox = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, commits::incrementAndGet);
-        jdbi.useHandle(h -> h.execute("TRUNCATE orders.orders, orders.order_lines, orders.outbox, items.items"));
+        jdbi.useHandle(h -> h.execute("TRUNCATE orders.orders, orders.order_lines, orders.outbox, items.items CASCADE"));
     }
 
     private Order newOrder(String customerId) {

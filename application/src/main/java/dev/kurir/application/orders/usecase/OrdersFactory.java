@@ -3,6 +3,7 @@ package dev.kurir.application.orders.usecase;
 import dev.kurir.application.orders.port.in.GetOrderQuery;
 import dev.kurir.application.orders.port.in.ListOrdersQuery;
 import dev.kurir.application.orders.port.in.PlaceOrderUseCase;
+import dev.kurir.application.orders.port.out.IdempotencyKeys;
 import dev.kurir.application.orders.port.out.ItemCatalog;
 import dev.kurir.application.orders.port.out.OrderRepository;
 import dev.kurir.application.shared.port.out.Outbox;
@@ -19,9 +20,9 @@ public final class OrdersFactory {
     private OrdersFactory() {
     }
 
-    public static PlaceOrderUseCase placeOrder(ItemCatalog catalog, OrderRepository orders, Outbox outbox,
-                                               UnitOfWork unitOfWork, Clock clock) {
-        return new PlaceOrderService(catalog, orders, outbox, unitOfWork, clock);
+    public static PlaceOrderUseCase placeOrder(ItemCatalog catalog, OrderRepository orders, IdempotencyKeys keys,
+                                               Outbox outbox, UnitOfWork unitOfWork, Clock clock) {
+        return new PlaceOrderService(catalog, orders, keys, outbox, unitOfWork, clock);
     }
 
     public static GetOrderQuery getOrder(OrderRepository orders) {

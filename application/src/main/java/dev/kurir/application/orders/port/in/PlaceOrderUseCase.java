@@ -4,8 +4,11 @@ package dev.kurir.application.orders.port.in;
 public interface PlaceOrderUseCase {
 
     /**
-     * @throws UnknownSkuException    if the catalog does not know one of the skus; nothing is written
-     * @throws IllegalArgumentException if the lines break an order rule (e.g. a sku twice); nothing is written
+     * With an idempotency key already used for the same request, places nothing and returns the first order.
+     *
+     * @throws UnknownSkuException            if the catalog does not know one of the skus; nothing is written
+     * @throws IdempotencyKeyReusedException  if the key was used for a different request; nothing is written
+     * @throws IllegalArgumentException       if the lines break an order rule; nothing is written
      */
-    OrderView placeOrder(PlaceOrderCommand command);
+    PlacedOrder placeOrder(PlaceOrderCommand command);
 }

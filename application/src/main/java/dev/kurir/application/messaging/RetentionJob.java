@@ -1,0 +1,83 @@
+package dev.kurir.application.messaging;
+
+import dev.kurir.application.messaging.port.out.RetentionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * Deletes a module's settled outbox and inbox rows once they are older than the retention, in small batches with
+ * a pause between them so that no batch holds locks for long or crowds out the relay.
+ *
+ * <p>The inbox's duplicate detection only reaches back as far as the retention: a message redelivered after its
+ * row was deleted would be processed again.
+ */
+public final class RetentionJob implements AutoCloseable {
+    static final int BATCH_SIZE = 1_000;
+    private static final Duration PAUSE_BETWEEN_BATCHES = Duration.ofMillis(50);
+
+    private final RetentionStore store;
+    private final Duration retention;
+    private final Clock clock;
+    private final IntConsumer onPurged;
+    private final ScheduledExecutorService scheduler;
+
+    /** @param onPurged told how many rows a run deleted, when it deleted any */
+    public RetentionJob(String module, RetentionStore store, Duration retention, Clock clock, IntConsumer onPurged) {
+        this.store = store;
+        this.retention = retention;
+        this.clock = clock;
+        this.onPurged = onPurged;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(module + "-retention").daemon(true).factory());
+    }
+
+    /** Runs now and then every {@code every}; a failed run (e.g. the database is away) waits for the next one. */
+    public void start(Duration every) {
+        scheduler.scheduleWithFixedDelay(this::runSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void runSafely() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            // The next run retries; retention is not urgent.
+        }
+    }
+
+    /** Deletes everything past the retention, batch by batch; returns how many rows went. */
+    public int runOnce() {
+        var cutoff = clock.instant().minus(retention);
+        int total = 0;
+        int deleted;
+        do {
+            deleted = store.purgeSettledBefore(cutoff, BATCH_SIZE);
+            total += deleted;
+            if (deleted > 0 && !sleep()) {
+                break;
+            }
+        } while (deleted > 0 && !scheduler.isShutdown());
+        if (total > 0) {
+            onPurged.accept(total);
+        }
+        return total;
+    }
+
+    private boolean sleep() {
+        try {
+            Thread.sleep(PAUSE_BETWEEN_BATCHES);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
