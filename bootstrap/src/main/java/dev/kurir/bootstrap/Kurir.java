@@ -1,6 +1,7 @@
 package dev.kurir.bootstrap;
 
 import com.rabbitmq.client.ConnectionFactory;
+import dev.kurir.adapters.http.AdminRoutes;
 import dev.kurir.adapters.http.HealthRoutes;
 import dev.kurir.adapters.http.HttpServer;
 import dev.kurir.adapters.http.ItemsRoutes;
@@ -9,9 +10,11 @@ import dev.kurir.adapters.inprocess.InProcessItemCatalog;
 import dev.kurir.adapters.postgres.JdbiIdempotencyKeys;
 import dev.kurir.adapters.postgres.JdbiInboxStore;
 import dev.kurir.adapters.postgres.JdbiItemRepository;
+import dev.kurir.adapters.postgres.JdbiMessageAdminStore;
 import dev.kurir.adapters.postgres.JdbiOrderRepository;
 import dev.kurir.adapters.postgres.JdbiOutbox;
 import dev.kurir.adapters.postgres.JdbiOutboxStore;
+import dev.kurir.adapters.postgres.JdbiRetentionStore;
 import dev.kurir.adapters.postgres.JdbiUnitOfWork;
 import dev.kurir.adapters.postgres.ModuleSchema;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
@@ -21,8 +24,10 @@ import dev.kurir.adapters.rabbitmq.RabbitTopology;
 import dev.kurir.application.items.ItemsModule;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.InboxService;
+import dev.kurir.application.messaging.MessageAdministration;
 import dev.kurir.application.messaging.MessagingListener;
 import dev.kurir.application.messaging.OutboxRelay;
+import dev.kurir.application.messaging.RetentionJob;
 import dev.kurir.application.orders.OrdersModule;
 import dev.kurir.bootstrap.Shutdown.Phase;
 import dev.kurir.observability.health.HealthCheck;
@@ -45,6 +50,7 @@ public final class Kurir implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Kurir.class);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
     /**
      * The modules this process runs. Publishers and consumers declare their topology on every (re)connect, so
      * kurir starts while the broker is still down and recovers when a broker comes back without its queues.
@@ -83,12 +89,28 @@ public final class Kurir implements AutoCloseable {
             OrdersModule orders = OrdersModule.create(new OrdersModule.Dependencies(
                     new JdbiOrderRepository(jdbi), new JdbiIdempotencyKeys(jdbi), new InProcessItemCatalog(items.prices()),
                     new JdbiOutbox(jdbi, ModuleSchema.ORDERS, ordersRelay::wakeUp), unitOfWork, clock));
-            messaging.inbox("items", ModuleSchema.ITEMS, "items.order-events", items.inboxHandlers());
-            messaging.inbox("orders", ModuleSchema.ORDERS, "orders.item-events", orders.inboxHandlers());
+            InboxService itemsInbox = messaging.inbox("items", ModuleSchema.ITEMS, "items.order-events",
+                    items.inboxHandlers());
+            InboxService ordersInbox = messaging.inbox("orders", ModuleSchema.ORDERS, "orders.item-events",
+                    orders.inboxHandlers());
+            MessageAdministration admin = new MessageAdministration()
+                    .register("orders", JdbiMessageAdminStore.outbox(jdbi, ModuleSchema.ORDERS),
+                            JdbiMessageAdminStore.inbox(jdbi, ModuleSchema.ORDERS), () -> {
+                                ordersRelay.wakeUp();
+                                ordersInbox.wakeUp();
+                            })
+                    .register("items", JdbiMessageAdminStore.outbox(jdbi, ModuleSchema.ITEMS),
+                            JdbiMessageAdminStore.inbox(jdbi, ModuleSchema.ITEMS), () -> {
+                                itemsRelay.wakeUp();
+                                itemsInbox.wakeUp();
+                            });
+            messaging.retention("orders", ModuleSchema.ORDERS);
+            messaging.retention("items", ModuleSchema.ITEMS);
 
             Readiness readiness = new Readiness(List.of(new HealthCheck("postgresql", () -> ping(database.dataSource()))));
             HttpServer management = shutdown.add(Phase.INFRASTRUCTURE, HttpServer.start(config.httpHost(),
-                    config.managementPort(), List.of(new HealthRoutes(readiness))));
+                    config.managementPort(), List.of(new HealthRoutes(readiness),
+                            new AdminRoutes(admin, config.adminToken()))));
             HttpServer api = shutdown.add(Phase.HTTP, HttpServer.start(config.httpHost(), config.httpPort(),
                     List.of(new ItemsRoutes(items), new OrdersRoutes(orders))));
             log.info("kurir is up: API on port {}, management on port {}", api.port(), management.port());
@@ -113,7 +135,7 @@ public final class Kurir implements AutoCloseable {
             return relay;
         }
 
-        void inbox(String module, ModuleSchema schema, String queue, Map<String, InboxHandler> handlers) {
+        InboxService inbox(String module, ModuleSchema schema, String queue, Map<String, InboxHandler> handlers) {
             InboxService inbox = shutdown.add(Phase.INBOX, new InboxService(module, new JdbiInboxStore(jdbi, schema),
                     handlers, unitOfWork, config.messaging(), listener, clock));
             inbox.start();
@@ -121,6 +143,15 @@ public final class Kurir implements AutoCloseable {
             RabbitInboxConsumer consumer = shutdown.add(Phase.CONSUMERS,
                     new RabbitInboxConsumer(connections, queue, inbox, config.amqpPrefetch(), MODULES));
             consumer.start();
+            return inbox;
+        }
+
+        /** Deletes settled rows past the retention, checked every 10 minutes. */
+        void retention(String module, ModuleSchema schema) {
+            RetentionJob job = shutdown.add(Phase.INBOX, new RetentionJob(module, new JdbiRetentionStore(jdbi, schema),
+                    config.retention(), clock, purged -> log.atInfo().addKeyValue("module", module)
+                            .addKeyValue("rows", purged).log("retention deleted {} settled rows", purged)));
+            job.start(RETENTION_INTERVAL);
         }
     }
 

@@ -14,19 +14,22 @@ import java.util.regex.Pattern;
  *
  * @param databaseUrl empty to run on the embedded PostgreSQL kept under {@code dataDir}
  * @param amqpUri     empty to run an embedded AMQP broker in the process
+ * @param adminToken  the operator API's bearer token; empty turns the operator API off
+ * @param retention   how long SENT and PROCESSED rows (and idempotency keys) are kept
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
                           int databasePoolSize, Optional<String> amqpUri, int amqpPrefetch,
-                          MessagingSettings messaging) {
+                          MessagingSettings messaging, Optional<String> adminToken, Duration retention) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
             "KURIR_DATA_DIR", "KURIR_HTTP_HOST", "KURIR_HTTP_PORT", "KURIR_MANAGEMENT_PORT", "KURIR_ENVIRONMENT",
             "KURIR_DB_POOL_SIZE", "KURIR_LOG_FORMAT", "KURIR_AMQP_URI", "KURIR_AMQP_PREFETCH", "KURIR_OUTBOX_WORKERS",
             "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
-            "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+            "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final int MIN_ADMIN_TOKEN_LENGTH = 16;
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     /** @throws ConfigException naming the first variable whose value cannot be used */
@@ -65,14 +68,22 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 integer(env, "KURIR_MAX_RETRIES", 3, 0, 100),
                 duration(env, "KURIR_RETRY_BACKOFF", Duration.ofSeconds(1)),
                 duration(env, "KURIR_LEASE_TIMEOUT", Duration.ofSeconds(30)));
+        Optional<String> adminToken = optional(env, "KURIR_ADMIN_TOKEN");
+        adminToken.ifPresent(token -> {
+            if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
+                throw new ConfigException("KURIR_ADMIN_TOKEN", "must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                        + " characters (e.g. openssl rand -hex 24)");
+            }
+        });
         return new KurirConfig(url, optional(env, "KURIR_DB_USER").orElse("postgres"),
                 optional(env, "KURIR_DB_PASSWORD").orElse(""), dataDir,
                 optional(env, "KURIR_HTTP_HOST").orElse("0.0.0.0"), httpPort, managementPort, environment,
                 integer(env, "KURIR_DB_POOL_SIZE", 10, 1, 200), amqpUri,
-                integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000), messaging);
+                integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000), messaging, adminToken,
+                duration(env, "KURIR_RETENTION", Duration.ofDays(7)));
     }
 
-    /** {@code 500ms}, {@code 1s}, {@code 2m}; at least one millisecond. */
+    /** {@code 500ms}, {@code 1s}, {@code 2m}, {@code 12h}, {@code 7d}; at least one millisecond. */
     private static Duration duration(Map<String, String> env, String name, Duration fallback) {
         Optional<String> value = optional(env, name);
         if (value.isEmpty()) {
@@ -84,13 +95,15 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             Duration parsed = switch (matcher.group(2)) {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
-                default -> Duration.ofMinutes(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
             };
             if (!parsed.isZero()) {
                 return parsed;
             }
         }
-        throw new ConfigException(name, "must be a positive duration such as 500ms, 1s or 2m, was " + value.get());
+        throw new ConfigException(name, "must be a positive duration such as 500ms, 1s, 2m, 12h or 7d, was " + value.get());
     }
 
     /** An AMQP URI without its password, for logs and error messages. */
@@ -135,6 +148,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         return "KurirConfig[database=" + databaseUrl.orElse("embedded in " + dataDir) + ", user=" + databaseUser
                 + ", http=" + httpHost + ":" + httpPort + ", management=" + managementPort
                 + ", environment=" + environment + ", pool=" + databasePoolSize
-                + ", broker=" + amqpUri.map(KurirConfig::redact).orElse("embedded") + ", " + messaging + "]";
+                + ", broker=" + amqpUri.map(KurirConfig::redact).orElse("embedded") + ", " + messaging
+                + ", admin=" + (adminToken.isPresent() ? "on" : "off") + ", retention=" + retention + "]";
     }
 }

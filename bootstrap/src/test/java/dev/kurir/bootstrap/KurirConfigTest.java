@@ -46,6 +46,8 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_POLL_INTERVAL", Map.of("KURIR_POLL_INTERVAL", "0s"));
         assertMessageStartsWith("KURIR_OUTBOX_WORKERS", Map.of("KURIR_OUTBOX_WORKERS", "0"));
         assertMessageStartsWith("KURIR_MAX_RETRIES", Map.of("KURIR_MAX_RETRIES", "-1"));
+        assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));
+        assertMessageStartsWith("KURIR_RETENTION", Map.of("KURIR_RETENTION", "1 week"));
     }
 
     @Test
@@ -60,12 +62,16 @@ class KurirConfigTest {
                 "KURIR_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")).messaging();
         assertEquals(java.time.Duration.ofMillis(250), custom.pollInterval());
         assertEquals(java.time.Duration.ofMinutes(2), custom.retryBackoff());
+        assertEquals(java.time.Duration.ofDays(7), KurirConfig.from(Map.of()).retention());
+        assertEquals(java.time.Duration.ofHours(12), KurirConfig.from(Map.of("KURIR_RETENTION", "12h")).retention());
     }
 
     @Test
     void toString_neverShowsAPassword() {
         KurirConfig config = KurirConfig.from(Map.of("KURIR_DB_URL", "jdbc:postgresql://db/kurir",
-                "KURIR_DB_PASSWORD", "s3cret-value", "KURIR_AMQP_URI", "amqp://kurir:amqp-s3cret@rabbit:5672/"));
+                "KURIR_DB_PASSWORD", "s3cret-value", "KURIR_AMQP_URI", "amqp://kurir:amqp-s3cret@rabbit:5672/",
+                "KURIR_ADMIN_TOKEN", "admin-s3cret-0123456789"));
+        assertTrue(!config.toString().contains("admin-s3cret"), config.toString());
         assertTrue(!config.toString().contains("s3cret-value"));
         assertTrue(!config.toString().contains("amqp-s3cret"), config.toString());
         assertTrue(config.toString().contains("amqp://kurir:***@rabbit:5672/"), config.toString());

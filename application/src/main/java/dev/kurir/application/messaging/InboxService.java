@@ -58,6 +58,11 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         return recorded;
     }
 
+    /** Tells the workers there are rows to process, e.g. after an operator retried FAILED ones. */
+    public void wakeUp() {
+        signal.signal();
+    }
+
     public void start() {
         for (int i = 1; i <= settings.inboxWorkers(); i++) {
             String workerId = WorkerPool.workerId(module, "inbox", i);
