@@ -9,6 +9,7 @@ module dev.kurir.bootstrap {
     requires dev.kurir.adapters.postgres;
     requires dev.kurir.adapters.http;
     requires dev.kurir.adapters.inprocess;
+    requires dev.kurir.adapters.catalog;
     requires dev.kurir.adapters.rabbitmq;
     requires com.rabbitmq.client;
     // Qpid has split packages and stays on the class path; this jar only names it, with no Qpid type in its API.

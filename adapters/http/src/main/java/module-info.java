@@ -1,4 +1,4 @@
-/** The HTTP API ({@code /api}) and the management endpoints ({@code /health}). */
+/** The HTTP API ({@code /api}) and the management endpoints ({@code /health}, {@code /metrics}). */
 module dev.kurir.adapters.http {
     requires dev.kurir.application;
     requires dev.kurir.observability;

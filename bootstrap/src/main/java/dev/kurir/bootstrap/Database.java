@@ -2,6 +2,7 @@ package dev.kurir.bootstrap;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.kurir.adapters.postgres.ModuleSchema;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,8 @@ final class Database implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    static Database open(KurirConfig config) {
+    /** @param poolMetrics told about the pool when it starts, and about each connection acquired */
+    static Database open(KurirConfig config, MetricsTrackerFactory poolMetrics) {
         Optional<EmbeddedDatabase> embedded = config.databaseUrl().isPresent()
                 ? Optional.empty() : Optional.of(EmbeddedDatabase.start(config.dataDir()));
         HikariConfig hikari = new HikariConfig();
@@ -31,6 +33,7 @@ final class Database implements AutoCloseable {
         hikari.setUsername(embedded.isPresent() ? "postgres" : config.databaseUser());
         hikari.setPassword(embedded.isPresent() ? "" : config.databasePassword());
         hikari.setMaximumPoolSize(config.databasePoolSize());
+        hikari.setMetricsTrackerFactory(poolMetrics);
         // While the database is away a request fails fast with 503 instead of hanging for the default 30 s.
         hikari.setConnectionTimeout(3_000);
         hikari.setValidationTimeout(2_000);

@@ -1,16 +1,20 @@
 package dev.kurir.bootstrap;
 
 import com.rabbitmq.client.ConnectionFactory;
+import dev.kurir.adapters.catalog.HttpItemCatalog;
 import dev.kurir.adapters.http.AdminRoutes;
 import dev.kurir.adapters.http.HealthRoutes;
 import dev.kurir.adapters.http.HttpServer;
 import dev.kurir.adapters.http.ItemsRoutes;
+import dev.kurir.adapters.http.MetricsRoutes;
 import dev.kurir.adapters.http.OrdersRoutes;
+import dev.kurir.adapters.http.RouteGroup;
 import dev.kurir.adapters.inprocess.InProcessItemCatalog;
 import dev.kurir.adapters.postgres.JdbiIdempotencyKeys;
 import dev.kurir.adapters.postgres.JdbiInboxStore;
 import dev.kurir.adapters.postgres.JdbiItemRepository;
 import dev.kurir.adapters.postgres.JdbiMessageAdminStore;
+import dev.kurir.adapters.postgres.JdbiMessageBacklog;
 import dev.kurir.adapters.postgres.JdbiOrderRepository;
 import dev.kurir.adapters.postgres.JdbiOutbox;
 import dev.kurir.adapters.postgres.JdbiOutboxStore;
@@ -22,24 +26,35 @@ import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
 import dev.kurir.adapters.rabbitmq.RabbitMessagePublisher;
 import dev.kurir.adapters.rabbitmq.RabbitTopology;
 import dev.kurir.application.items.ItemsModule;
-import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.InboxService;
 import dev.kurir.application.messaging.MessageAdministration;
 import dev.kurir.application.messaging.MessagingListener;
 import dev.kurir.application.messaging.OutboxRelay;
 import dev.kurir.application.messaging.RetentionJob;
+import dev.kurir.application.messaging.handler.InboxHandler;
+import dev.kurir.application.messaging.port.out.MessageBacklog;
 import dev.kurir.application.orders.OrdersModule;
+import dev.kurir.application.orders.port.out.ItemCatalog;
 import dev.kurir.bootstrap.Shutdown.Phase;
 import dev.kurir.observability.health.HealthCheck;
 import dev.kurir.observability.health.Readiness;
 import dev.kurir.observability.logging.LoggingMessagingListener;
+import dev.kurir.observability.metrics.ConnectionPoolMetrics;
+import dev.kurir.observability.metrics.HttpServerMetrics;
+import dev.kurir.observability.metrics.MessageBacklogMetrics;
+import dev.kurir.observability.metrics.MetricsMessagingListener;
+import dev.kurir.observability.metrics.MetricsScraper;
+import dev.kurir.observability.metrics.RuntimeMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -51,11 +66,12 @@ public final class Kurir implements AutoCloseable {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
-    /**
-     * The modules this process runs. Publishers and consumers declare their topology on every (re)connect, so
-     * kurir starts while the broker is still down and recovers when a broker comes back without its queues.
-     */
-    private static final Set<String> MODULES = Set.of("orders", "items");
+    /** The queue each module consumes. */
+    private static final Map<String, String> QUEUES = Map.of("orders", RabbitTopology.ORDERS_ITEM_EVENTS_QUEUE,
+            "items", RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE);
+    /** The events each module publishes (its wire contract); their metrics exist from the first scrape. */
+    private static final Map<String, List<String>> PUBLISHES = Map.of("orders", List.of("order.created"),
+            "items", List.of("stock.reserved", "stock.rejected"));
 
     private final Shutdown shutdown;
     private final HttpServer api;
@@ -70,50 +86,59 @@ public final class Kurir implements AutoCloseable {
     public static Kurir start(KurirConfig config) {
         Shutdown shutdown = new Shutdown();
         try {
-            Database database = shutdown.add(Phase.INFRASTRUCTURE, Database.open(config));
-            database.migrate(List.of(ModuleSchema.ORDERS, ModuleSchema.ITEMS));
+            // One registry per instance, never the static default one: tests run two instances in one JVM.
+            PrometheusRegistry registry = new PrometheusRegistry();
+            RuntimeMetrics.register(registry);
+            Database database = shutdown.add(Phase.INFRASTRUCTURE,
+                    Database.open(config, new ConnectionPoolMetrics(registry)));
+            database.migrate(config.modules().stream().map(Kurir::schemaOf).toList());
             Broker broker = shutdown.add(Phase.INFRASTRUCTURE, Broker.open(config));
-            shutdown.add(Phase.DRAIN, () -> broker.awaitDrained(List.of(RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE,
-                    RabbitTopology.ORDERS_ITEM_EVENTS_QUEUE), DRAIN_TIMEOUT));
+            shutdown.add(Phase.DRAIN, () -> broker.awaitDrained(config.modules().stream().map(QUEUES::get).toList(),
+                    DRAIN_TIMEOUT));
 
             Jdbi jdbi = Jdbi.create(database.dataSource());
             Clock clock = Clock.systemUTC();
             JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
-            MessagingListener listener = new LoggingMessagingListener();
-            Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, clock, shutdown);
+            MetricsMessagingListener messagingMetrics = new MetricsMessagingListener(registry,
+                    config.messaging().maxRetries());
+            MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics));
+            MessageAdministration admin = new MessageAdministration();
+            Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
+            Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, messagingMetrics,
+                    admin, backlogs, clock, shutdown);
+            List<RouteGroup> apiRoutes = new ArrayList<>();
 
-            OutboxRelay itemsRelay = messaging.relay("items", ModuleSchema.ITEMS, "item-service");
-            ItemsModule items = ItemsModule.create(new ItemsModule.Dependencies(new JdbiItemRepository(jdbi),
-                    new JdbiOutbox(jdbi, ModuleSchema.ITEMS, itemsRelay::wakeUp), unitOfWork, clock));
-            OutboxRelay ordersRelay = messaging.relay("orders", ModuleSchema.ORDERS, "order-service");
-            OrdersModule orders = OrdersModule.create(new OrdersModule.Dependencies(
-                    new JdbiOrderRepository(jdbi), new JdbiIdempotencyKeys(jdbi), new InProcessItemCatalog(items.prices()),
-                    new JdbiOutbox(jdbi, ModuleSchema.ORDERS, ordersRelay::wakeUp), unitOfWork, clock));
-            InboxService itemsInbox = messaging.inbox("items", ModuleSchema.ITEMS, "items.order-events",
-                    items.inboxHandlers());
-            InboxService ordersInbox = messaging.inbox("orders", ModuleSchema.ORDERS, "orders.item-events",
-                    orders.inboxHandlers());
-            MessageAdministration admin = new MessageAdministration()
-                    .register("orders", JdbiMessageAdminStore.outbox(jdbi, ModuleSchema.ORDERS),
-                            JdbiMessageAdminStore.inbox(jdbi, ModuleSchema.ORDERS), () -> {
-                                ordersRelay.wakeUp();
-                                ordersInbox.wakeUp();
-                            })
-                    .register("items", JdbiMessageAdminStore.outbox(jdbi, ModuleSchema.ITEMS),
-                            JdbiMessageAdminStore.inbox(jdbi, ModuleSchema.ITEMS), () -> {
-                                itemsRelay.wakeUp();
-                                itemsInbox.wakeUp();
-                            });
-            messaging.retention("orders", ModuleSchema.ORDERS);
-            messaging.retention("items", ModuleSchema.ITEMS);
+            Optional<ItemsModule> items = Optional.empty();
+            if (config.modules().contains("items")) {
+                OutboxRelay relay = messaging.relay("items", "item-service");
+                ItemsModule module = ItemsModule.create(new ItemsModule.Dependencies(new JdbiItemRepository(jdbi),
+                        new JdbiOutbox(jdbi, ModuleSchema.ITEMS, relay::wakeUp), unitOfWork, clock));
+                messaging.inbox("items", relay, module.inboxHandlers());
+                apiRoutes.add(new ItemsRoutes(module));
+                items = Optional.of(module);
+            }
+            if (config.modules().contains("orders")) {
+                // How orders reaches items is decided here and only here: in-process, or the item service over HTTP.
+                ItemCatalog catalog = items.<ItemCatalog>map(module -> new InProcessItemCatalog(module.prices()))
+                        .orElseGet(() -> new HttpItemCatalog(config.itemsUrl().orElseThrow()));
+                OutboxRelay relay = messaging.relay("orders", "order-service");
+                OrdersModule module = OrdersModule.create(new OrdersModule.Dependencies(new JdbiOrderRepository(jdbi),
+                        new JdbiIdempotencyKeys(jdbi), catalog, new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay::wakeUp),
+                        unitOfWork, clock));
+                messaging.inbox("orders", relay, module.inboxHandlers());
+                apiRoutes.add(new OrdersRoutes(module));
+            }
+            MessageBacklogMetrics.register(registry, backlogs);
 
             Readiness readiness = new Readiness(List.of(new HealthCheck("postgresql", () -> ping(database.dataSource()))));
             HttpServer management = shutdown.add(Phase.INFRASTRUCTURE, HttpServer.start(config.httpHost(),
                     config.managementPort(), List.of(new HealthRoutes(readiness),
-                            new AdminRoutes(admin, config.adminToken()))));
+                            new AdminRoutes(admin, config.adminToken()),
+                            new MetricsRoutes(new MetricsScraper(registry)))));
             HttpServer api = shutdown.add(Phase.HTTP, HttpServer.start(config.httpHost(), config.httpPort(),
-                    List.of(new ItemsRoutes(items), new OrdersRoutes(orders))));
-            log.info("kurir is up: API on port {}, management on port {}", api.port(), management.port());
+                    apiRoutes, new HttpServerMetrics(registry)));
+            log.info("kurir is up as {} running {}: API on port {}, management on port {}", config.serviceName(),
+                    config.modules(), api.port(), management.port());
             return new Kurir(shutdown, api, management);
         } catch (RuntimeException e) {
             shutdown.closeAll();
@@ -121,38 +146,51 @@ public final class Kurir implements AutoCloseable {
         }
     }
 
-    /** Builds and starts each module's relay and inbox, registering each part in its shutdown phase. */
+    /**
+     * Builds and starts each module's relay, inbox, retention job and operator access, registering each part in
+     * its shutdown phase. A module only ever touches its own schema and declares only the topology it needs.
+     */
     private record Messaging(KurirConfig config, String brokerUri, Jdbi jdbi, JdbiUnitOfWork unitOfWork,
-                             MessagingListener listener, Clock clock, Shutdown shutdown) {
+                             MessagingListener listener, MetricsMessagingListener metrics, MessageAdministration admin,
+                             Map<String, MessageBacklog> backlogs, Clock clock, Shutdown shutdown) {
 
-        OutboxRelay relay(String module, ModuleSchema schema, String appId) {
+        OutboxRelay relay(String module, String appId) {
             ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-relay");
             RabbitMessagePublisher publisher = shutdown.add(Phase.CONNECTIONS,
-                    new RabbitMessagePublisher(connections, appId, CONFIRM_TIMEOUT, MODULES));
-            OutboxRelay relay = shutdown.add(Phase.RELAYS, new OutboxRelay(module, new JdbiOutboxStore(jdbi, schema),
-                    publisher, config.messaging(), listener, clock));
+                    new RabbitMessagePublisher(connections, appId, CONFIRM_TIMEOUT, config.modules()));
+            OutboxRelay relay = shutdown.add(Phase.RELAYS, new OutboxRelay(module,
+                    new JdbiOutboxStore(jdbi, schemaOf(module)), publisher, config.messaging(), listener, clock));
             relay.start();
             return relay;
         }
 
-        InboxService inbox(String module, ModuleSchema schema, String queue, Map<String, InboxHandler> handlers) {
+        void inbox(String module, OutboxRelay relay, Map<String, InboxHandler> handlers) {
+            ModuleSchema schema = schemaOf(module);
             InboxService inbox = shutdown.add(Phase.INBOX, new InboxService(module, new JdbiInboxStore(jdbi, schema),
                     handlers, unitOfWork, config.messaging(), listener, clock));
             inbox.start();
             ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-inbox");
-            RabbitInboxConsumer consumer = shutdown.add(Phase.CONSUMERS,
-                    new RabbitInboxConsumer(connections, queue, inbox, config.amqpPrefetch(), MODULES));
+            RabbitInboxConsumer consumer = shutdown.add(Phase.CONSUMERS, new RabbitInboxConsumer(connections,
+                    QUEUES.get(module), inbox, config.amqpPrefetch(), config.modules()));
             consumer.start();
-            return inbox;
-        }
 
-        /** Deletes settled rows past the retention, checked every 10 minutes. */
-        void retention(String module, ModuleSchema schema) {
+            admin.register(module, JdbiMessageAdminStore.outbox(jdbi, schema), JdbiMessageAdminStore.inbox(jdbi, schema),
+                    () -> {
+                        relay.wakeUp();
+                        inbox.wakeUp();
+                    });
+            metrics.expect(module, PUBLISHES.get(module), handlers.keySet());
+            backlogs.put(module, new JdbiMessageBacklog(jdbi, schema));
+            // Deletes settled rows past the retention, checked every 10 minutes.
             RetentionJob job = shutdown.add(Phase.INBOX, new RetentionJob(module, new JdbiRetentionStore(jdbi, schema),
                     config.retention(), clock, purged -> log.atInfo().addKeyValue("module", module)
                             .addKeyValue("rows", purged).log("retention deleted {} settled rows", purged)));
             job.start(RETENTION_INTERVAL);
         }
+    }
+
+    private static ModuleSchema schemaOf(String module) {
+        return "orders".equals(module) ? ModuleSchema.ORDERS : ModuleSchema.ITEMS;
     }
 
     private static void ping(DataSource dataSource) throws SQLException {

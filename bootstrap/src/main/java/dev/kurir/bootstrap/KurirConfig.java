@@ -1,6 +1,8 @@
 package dev.kurir.bootstrap;
 
 import dev.kurir.application.messaging.MessagingSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,18 +18,23 @@ import java.util.regex.Pattern;
  * @param amqpUri     empty to run an embedded AMQP broker in the process
  * @param adminToken  the operator API's bearer token; empty turns the operator API off
  * @param retention   how long SENT and PROCESSED rows (and idempotency keys) are kept
+ * @param modules     the business modules this process runs: {@code orders}, {@code items} or both
+ * @param itemsUrl    where the item service answers, when this process runs orders without items
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
                           int databasePoolSize, Optional<String> amqpUri, int amqpPrefetch,
-                          MessagingSettings messaging, Optional<String> adminToken, Duration retention) {
+                          MessagingSettings messaging, Optional<String> adminToken, Duration retention,
+                          Set<String> modules, Optional<URI> itemsUrl) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
             "KURIR_DATA_DIR", "KURIR_HTTP_HOST", "KURIR_HTTP_PORT", "KURIR_MANAGEMENT_PORT", "KURIR_ENVIRONMENT",
             "KURIR_DB_POOL_SIZE", "KURIR_LOG_FORMAT", "KURIR_AMQP_URI", "KURIR_AMQP_PREFETCH", "KURIR_OUTBOX_WORKERS",
             "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
-            "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION");
+            "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
+            "KURIR_OTEL_AGENT", "KURIR_SHUTDOWN_TIMEOUT");
+    private static final Set<String> KNOWN_MODULES = Set.of("orders", "items");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final int MIN_ADMIN_TOKEN_LENGTH = 16;
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
@@ -75,12 +82,52 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                         + " characters (e.g. openssl rand -hex 24)");
             }
         });
+        Set<String> modules = modules(env);
+        Optional<URI> itemsUrl = optional(env, "KURIR_ITEMS_URL").map(KurirConfig::httpUrl);
+        if (modules.contains("orders") && !modules.contains("items") && itemsUrl.isEmpty()) {
+            throw new ConfigException("KURIR_ITEMS_URL", "is required when KURIR_MODULES runs orders without items: "
+                    + "the item service's base URL, e.g. http://127.0.0.1:8090");
+        }
         return new KurirConfig(url, optional(env, "KURIR_DB_USER").orElse("postgres"),
                 optional(env, "KURIR_DB_PASSWORD").orElse(""), dataDir,
                 optional(env, "KURIR_HTTP_HOST").orElse("0.0.0.0"), httpPort, managementPort, environment,
                 integer(env, "KURIR_DB_POOL_SIZE", 10, 1, 200), amqpUri,
                 integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000), messaging, adminToken,
-                duration(env, "KURIR_RETENTION", Duration.ofDays(7)));
+                duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl);
+    }
+
+    /** {@code orders,items} (the default), {@code orders} or {@code items}. */
+    private static Set<String> modules(Map<String, String> env) {
+        String value = optional(env, "KURIR_MODULES").orElse("orders,items");
+        Set<String> modules = new TreeSet<>();
+        for (String module : value.split(",")) {
+            String name = module.trim();
+            if (!KNOWN_MODULES.contains(name)) {
+                throw new ConfigException("KURIR_MODULES", "must list orders and/or items, comma-separated, was " + value);
+            }
+            modules.add(name);
+        }
+        return Set.copyOf(modules);
+    }
+
+    private static URI httpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigException("KURIR_ITEMS_URL", "must be an http(s) URL such as http://127.0.0.1:8090, was " + value);
+    }
+
+    /** The service name kurir reports in logs and traces: {@code kurir}, {@code order-service} or {@code item-service}. */
+    public String serviceName() {
+        if (modules.size() > 1) {
+            return "kurir";
+        }
+        return modules.contains("orders") ? "order-service" : "item-service";
     }
 
     /** {@code 500ms}, {@code 1s}, {@code 2m}, {@code 12h}, {@code 7d}; at least one millisecond. */
@@ -149,6 +196,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 + ", http=" + httpHost + ":" + httpPort + ", management=" + managementPort
                 + ", environment=" + environment + ", pool=" + databasePoolSize
                 + ", broker=" + amqpUri.map(KurirConfig::redact).orElse("embedded") + ", " + messaging
-                + ", admin=" + (adminToken.isPresent() ? "on" : "off") + ", retention=" + retention + "]";
+                + ", admin=" + (adminToken.isPresent() ? "on" : "off") + ", retention=" + retention
+                + ", modules=" + new TreeSet<>(modules) + itemsUrl.map(u -> ", items=" + u).orElse("") + "]";
     }
 }

@@ -44,6 +44,12 @@ final class ArchitectureRules {
                 .should().dependOnClassesThat().resideInAPackage("..orders..");
     }
 
+    /** How orders reaches items is known in two places only: in-process (monolith) and over HTTP (split mode). */
+    static ArchRule onlyTheCatalogAdaptersReachItems(String root) {
+        return classes().that().implement(root + ".application.orders.port.out.ItemCatalog")
+                .should().resideInAnyPackage(root + ".adapters.inprocess..", root + ".adapters.catalog..");
+    }
+
     /** Use-case implementations stay package-private; callers see only the inbound ports. */
     static ArchRule useCaseImplementationsAreNotPublic(String root) {
         return classes().that().resideInAPackage(root + ".application.*.usecase..")

@@ -48,6 +48,9 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_MAX_RETRIES", Map.of("KURIR_MAX_RETRIES", "-1"));
         assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));
         assertMessageStartsWith("KURIR_RETENTION", Map.of("KURIR_RETENTION", "1 week"));
+        assertMessageStartsWith("KURIR_MODULES", Map.of("KURIR_MODULES", "orders,billing"));
+        assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders"));
+        assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders", "KURIR_ITEMS_URL", "items:8090"));
     }
 
     @Test
@@ -64,6 +67,16 @@ class KurirConfigTest {
         assertEquals(java.time.Duration.ofMinutes(2), custom.retryBackoff());
         assertEquals(java.time.Duration.ofDays(7), KurirConfig.from(Map.of()).retention());
         assertEquals(java.time.Duration.ofHours(12), KurirConfig.from(Map.of("KURIR_RETENTION", "12h")).retention());
+    }
+
+    @Test
+    void modules_defaultToBoth_andNameTheService() {
+        assertEquals(Set.of("orders", "items"), KurirConfig.from(Map.of()).modules());
+        assertEquals("kurir", KurirConfig.from(Map.of()).serviceName());
+        KurirConfig orders = KurirConfig.from(Map.of("KURIR_MODULES", "orders", "KURIR_ITEMS_URL", "http://127.0.0.1:8090"));
+        assertEquals("order-service", orders.serviceName());
+        assertEquals("http://127.0.0.1:8090", orders.itemsUrl().orElseThrow().toString());
+        assertEquals("item-service", KurirConfig.from(Map.of("KURIR_MODULES", " items ")).serviceName());
     }
 
     @Test

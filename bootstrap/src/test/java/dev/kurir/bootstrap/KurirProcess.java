@@ -30,8 +30,8 @@ final class KurirProcess implements AutoCloseable {
     /** Starts the jar with only {@code env} as kurir's configuration (inherited KURIR_* variables are dropped). */
     static KurirProcess start(Map<String, String> env) {
         try {
-            int apiPort = freePort();
-            int managementPort = freePort();
+            int apiPort = portOr(env.get("KURIR_HTTP_PORT"));
+            int managementPort = portOr(env.get("KURIR_MANAGEMENT_PORT"));
             Path output = Files.createTempFile("kurir-process", ".log");
             String java = ProcessHandle.current().info().command().orElse("java");
             ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString())
@@ -47,6 +47,11 @@ final class KurirProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The port the test fixed, or a free one (also when the test passes a deliberately invalid value). */
+    private static int portOr(String fixed) throws IOException {
+        return fixed != null && fixed.matches("\\d{1,5}") ? Integer.parseInt(fixed) : freePort();
     }
 
     private static int freePort() throws IOException {
@@ -85,6 +90,12 @@ final class KurirProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SIGKILL: the process gets no chance to clean up, as in a crash. */
+    void kill() {
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(30));
     }
 
     /** SIGTERM, as an orchestrator stops a service. */

@@ -4,6 +4,7 @@ import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Told what the relay and the inbox do, so that logs and metrics are kept outside the business code.
@@ -12,6 +13,11 @@ import java.time.Duration;
  * @see dev.kurir.application.messaging
  */
 public interface MessagingListener {
+
+    /** One listener that tells each of {@code listeners}, in order. */
+    static MessagingListener all(List<MessagingListener> listeners) {
+        return new CompositeMessagingListener(listeners);
+    }
 
     /** A relay or inbox worker started. */
     default void workerStarted(String module, String workerId, String role, int batchSize, int maxRetries,

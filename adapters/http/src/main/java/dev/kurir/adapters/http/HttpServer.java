@@ -1,7 +1,11 @@
 package dev.kurir.adapters.http;
 
+import dev.kurir.observability.metrics.HttpServerMetrics;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A Javalin server for a set of route groups: the API on one port, the management endpoints on another.
@@ -16,6 +20,16 @@ public final class HttpServer implements AutoCloseable {
 
     /** Starts listening on {@code host:port} (port 0 picks a free one). */
     public static HttpServer start(String host, int port, List<RouteGroup> groups) {
+        return start(host, port, groups, Optional.empty());
+    }
+
+    /** Starts listening like {@link #start(String, int, List)}, and records every request in {@code metrics}. */
+    public static HttpServer start(String host, int port, List<RouteGroup> groups, HttpServerMetrics metrics) {
+        return start(host, port, groups, Optional.of(metrics));
+    }
+
+    private static HttpServer start(String host, int port, List<RouteGroup> groups,
+                                    Optional<HttpServerMetrics> metrics) {
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -24,8 +38,17 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.port = port;
             groups.forEach(group -> group.register(config.routes));
             ProblemHandlers.register(config.routes);
+            // The request logger runs after the exception handlers, so problem answers are counted with their status.
+            metrics.ifPresent(m -> config.requestLogger.http((ctx, millis) ->
+                    m.requestCompleted(ctx.method().name(), route(ctx), ctx.statusCode(), millis / 1000.0)));
         });
         return new HttpServer(javalin.start());
+    }
+
+    /** The matched route's template, e.g. {@code /api/orders/{orderId}}: raw paths would make a label per id. */
+    private static String route(Context ctx) {
+        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        return endpoint == null ? HttpServerMetrics.UNMATCHED_ROUTE : endpoint.path;
     }
 
     public int port() {

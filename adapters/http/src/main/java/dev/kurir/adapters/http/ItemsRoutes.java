@@ -1,6 +1,8 @@
 package dev.kurir.adapters.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kurir.application.items.ItemsModule;
 import dev.kurir.application.items.port.in.AddItemCommand;
 import dev.kurir.application.items.port.in.ItemPage;
@@ -11,10 +13,14 @@ import dev.kurir.domain.items.Sku;
 import dev.kurir.domain.shared.Money;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** {@code /api/items}: the catalog and its stock. */
 public final class ItemsRoutes implements RouteGroup {
+    private static final int MAX_PRICED_SKUS = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final ItemsModule items;
 
     public ItemsRoutes(ItemsModule items) {
@@ -24,6 +30,7 @@ public final class ItemsRoutes implements RouteGroup {
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/api/items", this::add);
+        routes.post("/api/items/prices", this::prices);
         routes.get("/api/items", this::list);
         routes.get("/api/items/{sku}", this::get);
         routes.post("/api/items/{sku}/restock", this::restock);
@@ -39,6 +46,28 @@ public final class ItemsRoutes implements RouteGroup {
         ItemView item = items.addItem().addItem(command);
         ctx.header("Location", "/api/items/" + item.sku());
         Representations.send(ctx, 201, Representations.item(item));
+    }
+
+    /**
+     * {@code {"skus":[...]}} → {@code {"prices":{"ITEM-99":"77.45"}}}; unknown skus are absent. What the orders
+     * service asks when it prices an order in split mode.
+     */
+    private void prices(Context ctx) {
+        JsonNode skus = JsonBody.array(JsonBody.of(ctx).root(), "skus", "");
+        if (skus.size() > MAX_PRICED_SKUS) {
+            throw Problem.badRequest("skus holds at most " + MAX_PRICED_SKUS + " entries, got " + skus.size());
+        }
+        Set<Sku> asked = new LinkedHashSet<>();
+        for (int i = 0; i < skus.size(); i++) {
+            if (!skus.get(i).isTextual()) {
+                throw Problem.badRequest("skus[" + i + "] must be a string");
+            }
+            asked.add(new Sku(skus.get(i).textValue()));
+        }
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode prices = body.putObject("prices");
+        items.prices().pricesOf(asked).forEach((sku, price) -> prices.put(sku.value(), price.toString()));
+        Representations.send(ctx, 200, body);
     }
 
     private void list(Context ctx) {

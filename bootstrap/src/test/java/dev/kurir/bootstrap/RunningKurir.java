@@ -1,0 +1,66 @@
+package dev.kurir.bootstrap;
+
+import dev.kurir.testing.TestBroker;
+import dev.kurir.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/** kurir started in this JVM on a database and a broker of its own, on free ports of 127.0.0.1. */
+final class RunningKurir implements AutoCloseable {
+    private final TestDatabase database;
+    private final TestBroker broker;
+    private final Kurir kurir;
+
+    private RunningKurir(TestDatabase database, TestBroker broker, Kurir kurir) {
+        this.database = database;
+        this.broker = broker;
+        this.kurir = kurir;
+    }
+
+    /** @param env configuration on top of the database, broker, ports and data directory */
+    static RunningKurir start(Map<String, String> env) {
+        TestDatabase database = TestDatabase.create();
+        TestBroker broker = TestBroker.create();
+        Map<String, String> all = new HashMap<>(env);
+        all.put("KURIR_DB_URL", database.jdbcUrl());
+        all.put("KURIR_DB_USER", database.user());
+        all.put("KURIR_DB_PASSWORD", database.password());
+        all.put("KURIR_AMQP_URI", broker.amqpUri());
+        all.put("KURIR_HTTP_PORT", "0");
+        all.put("KURIR_MANAGEMENT_PORT", "0");
+        all.put("KURIR_HTTP_HOST", "127.0.0.1");
+        try {
+            all.put("KURIR_DATA_DIR", Files.createTempDirectory("kurir-it").toString());
+            return new RunningKurir(database, broker, Kurir.start(KurirConfig.from(all)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            broker.close();
+            database.close();
+            throw e;
+        }
+    }
+
+    HttpClientSupport api() {
+        return new HttpClientSupport(kurir.apiPort());
+    }
+
+    int managementPort() {
+        return kurir.managementPort();
+    }
+
+    Jdbi jdbi() {
+        return Jdbi.create(database.dataSource());
+    }
+
+    @Override
+    public void close() {
+        kurir.close();
+        broker.close();
+        database.close();
+    }
+}
