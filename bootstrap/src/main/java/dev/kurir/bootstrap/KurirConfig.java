@@ -20,12 +20,13 @@ import java.util.regex.Pattern;
  * @param retention   how long SENT and PROCESSED rows (and idempotency keys) are kept
  * @param modules     the business modules this process runs: {@code orders}, {@code items} or both
  * @param itemsUrl    where the item service answers, when this process runs orders without items
+ * @param shutdownTimeout how long a SIGTERM may take before the process exits regardless
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
                           int databasePoolSize, Optional<String> amqpUri, int amqpPrefetch,
                           MessagingSettings messaging, Optional<String> adminToken, Duration retention,
-                          Set<String> modules, Optional<URI> itemsUrl) {
+                          Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
@@ -93,7 +94,8 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 optional(env, "KURIR_HTTP_HOST").orElse("0.0.0.0"), httpPort, managementPort, environment,
                 integer(env, "KURIR_DB_POOL_SIZE", 10, 1, 200), amqpUri,
                 integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000), messaging, adminToken,
-                duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl);
+                duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
+                duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)));
     }
 
     /** {@code orders,items} (the default), {@code orders} or {@code items}. */

@@ -4,7 +4,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar kurir.jar}: reads the environment, starts kurir, stops it on SIGTERM. */
+/**
+ * {@code java -jar kurir.jar}: reads the environment, starts kurir, and on SIGTERM stops it in order within
+ * {@code KURIR_SHUTDOWN_TIMEOUT}.
+ */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -25,10 +28,24 @@ public final class Main {
         log.info("starting kurir with {}", config);
         try {
             Kurir kurir = Kurir.start(config);
-            Runtime.getRuntime().addShutdownHook(new Thread(kurir::close, "kurir-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(kurir, config.shutdownTimeout()),
+                    "kurir-shutdown"));
         } catch (RuntimeException e) {
             log.error("kurir could not start: {}", e.getMessage(), e);
             System.exit(1);
+        }
+    }
+
+    /** Stops kurir; past the timeout the JVM exits anyway, and what was not finished is left to leases and redelivery. */
+    private static void stop(Kurir kurir, java.time.Duration timeout) {
+        Thread closer = Thread.ofPlatform().name("kurir-stop").start(kurir::close);
+        try {
+            closer.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            log.warn("shutdown did not finish within {}; exiting anyway", timeout);
         }
     }
 }

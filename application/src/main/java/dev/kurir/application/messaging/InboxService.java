@@ -76,12 +76,13 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     /** Claims and processes one batch; returns whether there was anything to do. */
     boolean processBatch(String workerId) {
         List<InboxMessage> batch = store.claim(workerId, settings.batchSize(), settings.lease());
-        for (InboxMessage message : batch) {
+        for (int i = 0; i < batch.size(); i++) {
             if (!pool.running()) {
-                // Leave the rest leased: the lease expires and another worker (or the next start) takes them.
+                // Stopping: hand the rest back now rather than leave them to an expiring lease.
+                store.release(workerId, batch.subList(i, batch.size()).stream().map(InboxMessage::id).toList());
                 break;
             }
-            process(workerId, message);
+            process(workerId, batch.get(i));
         }
         return !batch.isEmpty();
     }

@@ -76,6 +76,11 @@ public final class JdbiInboxStore implements InboxStore {
         rows.markFailed(workerId, id, error);
     }
 
+    @Override
+    public void release(String workerId, List<Long> ids) {
+        rows.release(workerId, ids);
+    }
+
     private static Map<String, Object> parse(String payload) {
         try {
             return JSON.readValue(payload, OBJECT);

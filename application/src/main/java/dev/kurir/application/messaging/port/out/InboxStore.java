@@ -32,4 +32,7 @@ public interface InboxStore {
 
     /** Gives up on the row: FAILED with {@code error}. Commits on its own. */
     void markFailed(String workerId, long id, String error);
+
+    /** Frees rows untouched, e.g. those a stopping worker will not get to. Commits on its own. */
+    void release(String workerId, List<Long> ids);
 }
