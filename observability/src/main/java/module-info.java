@@ -12,8 +12,11 @@ module dev.kurir.observability {
     requires io.prometheus.metrics.instrumentation.jvm;
     requires io.prometheus.writer.text;
     requires com.zaxxer.hikari;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
 
     exports dev.kurir.observability.health;
     exports dev.kurir.observability.logging;
     exports dev.kurir.observability.metrics;
+    exports dev.kurir.observability.tracing;
 }

@@ -5,6 +5,7 @@ module dev.kurir.adapters.http {
     requires io.javalin;
     requires com.fasterxml.jackson.databind;
     requires java.sql;
+    requires org.slf4j;
 
     exports dev.kurir.adapters.http;
 }

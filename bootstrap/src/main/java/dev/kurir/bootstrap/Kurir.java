@@ -29,6 +29,7 @@ import dev.kurir.application.items.ItemsModule;
 import dev.kurir.application.messaging.InboxService;
 import dev.kurir.application.messaging.MessageAdministration;
 import dev.kurir.application.messaging.MessagingListener;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.OutboxRelay;
 import dev.kurir.application.messaging.RetentionJob;
 import dev.kurir.application.messaging.handler.InboxHandler;
@@ -39,6 +40,7 @@ import dev.kurir.bootstrap.Shutdown.Phase;
 import dev.kurir.observability.health.HealthCheck;
 import dev.kurir.observability.health.Readiness;
 import dev.kurir.observability.logging.LoggingMessagingListener;
+import dev.kurir.observability.tracing.OpenTelemetryMessagingTracing;
 import dev.kurir.observability.metrics.ConnectionPoolMetrics;
 import dev.kurir.observability.metrics.HttpServerMetrics;
 import dev.kurir.observability.metrics.MessageBacklogMetrics;
@@ -104,8 +106,9 @@ public final class Kurir implements AutoCloseable {
             MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics));
             MessageAdministration admin = new MessageAdministration();
             Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
+            MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
             Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, messagingMetrics,
-                    admin, backlogs, clock, shutdown);
+                    tracing, admin, backlogs, clock, shutdown);
             List<RouteGroup> apiRoutes = new ArrayList<>();
 
             Optional<ItemsModule> items = Optional.empty();
@@ -151,15 +154,17 @@ public final class Kurir implements AutoCloseable {
      * its shutdown phase. A module only ever touches its own schema and declares only the topology it needs.
      */
     private record Messaging(KurirConfig config, String brokerUri, Jdbi jdbi, JdbiUnitOfWork unitOfWork,
-                             MessagingListener listener, MetricsMessagingListener metrics, MessageAdministration admin,
-                             Map<String, MessageBacklog> backlogs, Clock clock, Shutdown shutdown) {
+                             MessagingListener listener, MetricsMessagingListener metrics, MessagingTracing tracing,
+                             MessageAdministration admin, Map<String, MessageBacklog> backlogs, Clock clock,
+                             Shutdown shutdown) {
 
         OutboxRelay relay(String module, String appId) {
             ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-relay");
             RabbitMessagePublisher publisher = shutdown.add(Phase.CONNECTIONS,
                     new RabbitMessagePublisher(connections, appId, CONFIRM_TIMEOUT, config.modules()));
             OutboxRelay relay = shutdown.add(Phase.RELAYS, new OutboxRelay(module,
-                    new JdbiOutboxStore(jdbi, schemaOf(module)), publisher, config.messaging(), listener, clock));
+                    new JdbiOutboxStore(jdbi, schemaOf(module)), publisher, config.messaging(), listener, tracing,
+                    clock));
             relay.start();
             return relay;
         }
@@ -167,7 +172,7 @@ public final class Kurir implements AutoCloseable {
         void inbox(String module, OutboxRelay relay, Map<String, InboxHandler> handlers) {
             ModuleSchema schema = schemaOf(module);
             InboxService inbox = shutdown.add(Phase.INBOX, new InboxService(module, new JdbiInboxStore(jdbi, schema),
-                    handlers, unitOfWork, config.messaging(), listener, clock));
+                    handlers, unitOfWork, config.messaging(), listener, tracing, clock));
             inbox.start();
             ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-inbox");
             RabbitInboxConsumer consumer = shutdown.add(Phase.CONSUMERS, new RabbitInboxConsumer(connections,
@@ -183,7 +188,7 @@ public final class Kurir implements AutoCloseable {
             backlogs.put(module, new JdbiMessageBacklog(jdbi, schema));
             // Deletes settled rows past the retention, checked every 10 minutes.
             RetentionJob job = shutdown.add(Phase.INBOX, new RetentionJob(module, new JdbiRetentionStore(jdbi, schema),
-                    config.retention(), clock, purged -> log.atInfo().addKeyValue("module", module)
+                    config.retention(), clock, tracing, purged -> log.atInfo().addKeyValue("module", module)
                             .addKeyValue("rows", purged).log("retention deleted {} settled rows", purged)));
             job.start(RETENTION_INTERVAL);
         }

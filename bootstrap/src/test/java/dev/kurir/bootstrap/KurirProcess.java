@@ -7,13 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The shipped jar run as a separate process, the way the README runs it. */
 final class KurirProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "kurir.jar");
+    static final Path AGENT = Path.of("target", "opentelemetry-javaagent.jar");
 
     private final Process process;
     private final Path output;
@@ -27,18 +30,36 @@ final class KurirProcess implements AutoCloseable {
         this.managementPort = managementPort;
     }
 
-    /** Starts the jar with only {@code env} as kurir's configuration (inherited KURIR_* variables are dropped). */
+    /**
+     * Starts the jar with only {@code env} as kurir's configuration (inherited KURIR_* and OTEL_* variables are
+     * dropped).
+     */
     static KurirProcess start(Map<String, String> env) {
+        return start(List.of(), env);
+    }
+
+    /**
+     * Starts the jar with the OpenTelemetry agent attached, as {@code ./kurir} does; {@code env} configures the agent
+     * too (OTEL_*).
+     */
+    static KurirProcess startWithAgent(Map<String, String> env) {
+        return start(List.of("-javaagent:" + AGENT.toAbsolutePath()), env);
+    }
+
+    private static KurirProcess start(List<String> jvmOptions, Map<String, String> env) {
         try {
             int apiPort = portOr(env.get("KURIR_HTTP_PORT"));
             int managementPort = portOr(env.get("KURIR_MANAGEMENT_PORT"));
             Path output = Files.createTempFile("kurir-process", ".log");
             String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString())
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(name -> name.startsWith("KURIR_"));
+            environment.keySet().removeIf(name -> name.startsWith("KURIR_") || name.startsWith("OTEL_"));
             Map<String, String> merged = new HashMap<>(Map.of("KURIR_HTTP_PORT", Integer.toString(apiPort),
                     "KURIR_MANAGEMENT_PORT", Integer.toString(managementPort), "KURIR_HTTP_HOST", "127.0.0.1"));
             merged.putAll(env);

@@ -26,19 +26,22 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     private final UnitOfWork unitOfWork;
     private final MessagingSettings settings;
     private final MessagingListener listener;
+    private final MessagingTracing tracing;
     private final Clock clock;
     private final RetryPolicy retries;
     private final WakeUpSignal signal = new WakeUpSignal();
     private final WorkerPool pool = new WorkerPool(signal);
 
     public InboxService(String module, InboxStore store, Map<String, InboxHandler> handlers, UnitOfWork unitOfWork,
-                        MessagingSettings settings, MessagingListener listener, Clock clock) {
+                        MessagingSettings settings, MessagingListener listener, MessagingTracing tracing,
+                        Clock clock) {
         this.module = module;
         this.store = store;
         this.handlers = Map.copyOf(handlers);
         this.unitOfWork = unitOfWork;
         this.settings = settings;
         this.listener = listener;
+        this.tracing = tracing;
         this.clock = clock;
         this.retries = new RetryPolicy(settings.maxRetries(), settings.retryBackoff(), clock);
     }
@@ -74,8 +77,12 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     }
 
     /** Claims and processes one batch; returns whether there was anything to do. */
+    @SuppressWarnings("try") // the scope only has to be open
     boolean processBatch(String workerId) {
-        List<InboxMessage> batch = store.claim(workerId, settings.batchSize(), settings.lease());
+        List<InboxMessage> batch;
+        try (MessagingTracing.Scope quiet = tracing.background()) {
+            batch = store.claim(workerId, settings.batchSize(), settings.lease());
+        }
         for (int i = 0; i < batch.size(); i++) {
             if (!pool.running()) {
                 // Stopping: hand the rest back now rather than leave them to an expiring lease.
@@ -88,6 +95,12 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     }
 
     private void process(String workerId, InboxMessage message) {
+        try (MessagingTracing.Scope traced = tracing.handling(message)) {
+            handle(workerId, message, traced);
+        }
+    }
+
+    private void handle(String workerId, InboxMessage message, MessagingTracing.Scope traced) {
         Instant started = clock.instant();
         try {
             unitOfWork.inTransaction(() -> {
@@ -99,10 +112,12 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
             });
             listener.processed(module, workerId, message, Duration.between(started, clock.instant()));
         } catch (InvalidMessageException e) {
+            traced.failed(e.getMessage());
             store.markFailed(workerId, message.id(), e.getMessage());
             listener.processingFailed(module, workerId, message, e.getMessage(), false);
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            traced.failed(reason);
             Optional<Instant> next = retries.nextAttempt(message.retryCount());
             if (next.isPresent()) {
                 store.scheduleRetry(workerId, message.id(), reason, next.get());

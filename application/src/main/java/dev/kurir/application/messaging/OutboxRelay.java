@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Publishes a module's outbox: workers claim due rows under a lease, publish them with no database lock held,
@@ -25,18 +26,20 @@ public final class OutboxRelay implements AutoCloseable {
     private final MessagePublisher publisher;
     private final MessagingSettings settings;
     private final MessagingListener listener;
+    private final MessagingTracing tracing;
     private final Clock clock;
     private final RetryPolicy retries;
     private final WakeUpSignal signal = new WakeUpSignal();
     private final WorkerPool pool = new WorkerPool(signal);
 
     public OutboxRelay(String module, OutboxStore store, MessagePublisher publisher, MessagingSettings settings,
-                       MessagingListener listener, Clock clock) {
+                       MessagingListener listener, MessagingTracing tracing, Clock clock) {
         this.module = module;
         this.store = store;
         this.publisher = publisher;
         this.settings = settings;
         this.listener = listener;
+        this.tracing = tracing;
         this.clock = clock;
         this.retries = new RetryPolicy(settings.maxRetries(), settings.retryBackoff(), clock);
     }
@@ -72,16 +75,18 @@ public final class OutboxRelay implements AutoCloseable {
             this.workerId = workerId;
         }
 
+        @SuppressWarnings("try") // the scope only has to be open
         boolean relayOnce() {
-            List<OutboundMessage> batch = store.claim(workerId, settings.batchSize(), settings.lease());
+            List<OutboundMessage> batch = quietly(() -> store.claim(workerId, settings.batchSize(), settings.lease()));
             if (batch.isEmpty()) {
                 return false;
             }
             List<PublishOutcome> outcomes;
-            try {
+            // The publisher continues each message's own trace; connecting and confirming belong to none.
+            try (MessagingTracing.Scope quiet = tracing.background()) {
                 outcomes = publisher.publish(batch);
             } catch (BrokerUnavailableException e) {
-                store.release(workerId, batch.stream().map(OutboundMessage::id).toList());
+                quietly(() -> store.release(workerId, batch.stream().map(OutboundMessage::id).toList()));
                 listener.brokerUnavailable(module, workerId, e.getMessage());
                 pool.sleep(outagePause);
                 outagePause = min(outagePause.multipliedBy(2), MAX_OUTAGE_PAUSE);
@@ -102,18 +107,32 @@ public final class OutboxRelay implements AutoCloseable {
                 }
                 Optional<java.time.Instant> next = retries.nextAttempt(message.retryCount());
                 if (next.isPresent()) {
-                    store.scheduleRetry(workerId, message.id(), outcome.failure(), next.get());
+                    quietly(() -> store.scheduleRetry(workerId, message.id(), outcome.failure(), next.get()));
                 } else {
-                    store.markFailed(workerId, message.id(), outcome.failure());
+                    quietly(() -> store.markFailed(workerId, message.id(), outcome.failure()));
                 }
                 listener.publishFailed(module, workerId, message, outcome.failure(), next.isPresent());
             }
             if (!sent.isEmpty()) {
-                store.markSent(workerId, sent);
+                quietly(() -> store.markSent(workerId, sent));
                 var now = clock.instant();
                 outcomes.stream().filter(PublishOutcome::isConfirmed).forEach(outcome -> listener.published(module,
                         workerId, outcome.message(), Duration.between(outcome.message().createdAt(), now)));
             }
+        }
+    }
+
+    @SuppressWarnings("try")
+    private <T> T quietly(Supplier<T> work) {
+        try (MessagingTracing.Scope quiet = tracing.background()) {
+            return work.get();
+        }
+    }
+
+    @SuppressWarnings("try")
+    private void quietly(Runnable work) {
+        try (MessagingTracing.Scope quiet = tracing.background()) {
+            work.run();
         }
     }
 

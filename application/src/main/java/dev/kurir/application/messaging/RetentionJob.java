@@ -22,14 +22,17 @@ public final class RetentionJob implements AutoCloseable {
     private final RetentionStore store;
     private final Duration retention;
     private final Clock clock;
+    private final MessagingTracing tracing;
     private final IntConsumer onPurged;
     private final ScheduledExecutorService scheduler;
 
     /** @param onPurged told how many rows a run deleted, when it deleted any */
-    public RetentionJob(String module, RetentionStore store, Duration retention, Clock clock, IntConsumer onPurged) {
+    public RetentionJob(String module, RetentionStore store, Duration retention, Clock clock, MessagingTracing tracing,
+                        IntConsumer onPurged) {
         this.store = store;
         this.retention = retention;
         this.clock = clock;
+        this.tracing = tracing;
         this.onPurged = onPurged;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name(module + "-retention").daemon(true).factory());
@@ -40,8 +43,9 @@ public final class RetentionJob implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::runSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    @SuppressWarnings("try") // the scope only has to be open
     private void runSafely() {
-        try {
+        try (MessagingTracing.Scope quiet = tracing.background()) {
             runOnce();
         } catch (RuntimeException e) {
             // The next run retries; retention is not urgent.

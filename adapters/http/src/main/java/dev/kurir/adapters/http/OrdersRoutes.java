@@ -16,9 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code /api/orders}: placing orders and reading them back. */
 public final class OrdersRoutes implements RouteGroup {
+    private static final Logger log = LoggerFactory.getLogger(OrdersRoutes.class);
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private final OrdersModule orders;
 
@@ -44,6 +47,12 @@ public final class OrdersRoutes implements RouteGroup {
         ctx.header("Location", "/api/orders/" + order.orderId());
         if (placed.replayed()) {
             ctx.header("Idempotent-Replayed", "true");
+        } else {
+            log.atInfo()
+                    .addKeyValue("order_id", order.orderId())
+                    .addKeyValue("customer_id", order.customerId())
+                    .addKeyValue("amount", order.amount().toString())
+                    .log("order placed");
         }
         Representations.send(ctx, 201, Representations.order(order));
     }

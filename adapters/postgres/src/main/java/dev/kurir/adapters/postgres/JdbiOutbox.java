@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
 import dev.kurir.application.shared.port.out.Outbox;
+import dev.kurir.observability.tracing.TraceContexts;
 import org.jdbi.v3.core.Jdbi;
 
-/** The outbox table of one module's schema. */
+/** The outbox table of one module's schema. Each row keeps the trace context it was written in. */
 public final class JdbiOutbox implements Outbox {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,8 +30,10 @@ public final class JdbiOutbox implements Outbox {
                 throw new IllegalStateException("the outbox must be written inside the business transaction");
             }
             handle.createUpdate("""
-                            INSERT INTO <schema>.outbox (message_id, event_type, payload, exchange, routing_key)
-                            VALUES (:messageId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey)
+                            INSERT INTO <schema>.outbox
+                                (message_id, event_type, payload, exchange, routing_key, traceparent)
+                            VALUES (:messageId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
+                                    :traceparent)
                             """)
                     .define("schema", schema.schemaName())
                     .bind("messageId", message.messageId())
@@ -38,6 +41,7 @@ public final class JdbiOutbox implements Outbox {
                     .bind("payload", payload)
                     .bind("exchange", message.exchange())
                     .bind("routingKey", message.routingKey())
+                    .bind("traceparent", TraceContexts.current())
                     .execute();
             handle.afterCommit(afterCommit);
         });

@@ -9,6 +9,7 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.LongString;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.observability.tracing.TraceContexts;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -67,8 +68,10 @@ final class DeliveryCheck {
         }
         String sender = properties.getAppId() == null || properties.getAppId().isBlank()
                 ? "unknown" : properties.getAppId();
+        // The tracing agent's consumer span, when one is current, is the delivery's own context: the inbox keeps it.
+        String current = TraceContexts.current();
         return Verdict.accept(new IncomingDelivery(messageId, type, sender, envelope.getExchange(),
-                envelope.getRoutingKey(), payload, header(properties, "traceparent")));
+                envelope.getRoutingKey(), payload, current != null ? current : header(properties, "traceparent")));
     }
 
     private static UUID uuid(String id) {

@@ -8,9 +8,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.messaging.port.out.PublishOutcome;
+import dev.kurir.observability.tracing.OutboxTracing;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +84,7 @@ final class PublishChannel {
      *         not confirmed yet fail with its reason (the channel is then closed)
      * @throws BrokerUnavailableException if the connection fails or the confirms do not arrive in time
      */
+    @SuppressWarnings("try") // the tracing scope only has to be open
     List<PublishOutcome> publish(List<OutboundMessage> batch, String appId, Duration confirmTimeout)
             throws BrokerUnavailableException {
         begin(batch);
@@ -97,7 +100,8 @@ final class PublishChannel {
             } finally {
                 lock.unlock();
             }
-            try {
+            // The tracing agent writes the traceparent header from the current context: the row's, set here.
+            try (MessagingTracing.Scope traced = OutboxTracing.publishing(message)) {
                 channel.basicPublish(message.exchange(), message.routingKey(), true, properties(message, appId),
                         message.payloadJson().getBytes(UTF_8));
             } catch (AlreadyClosedException e) {
