@@ -7,6 +7,7 @@ import dev.kurir.application.items.port.in.ItemNotFoundException;
 import dev.kurir.application.orders.port.in.IdempotencyKeyReusedException;
 import dev.kurir.application.orders.port.in.UnknownSkuException;
 import dev.kurir.application.orders.port.out.CatalogUnavailableException;
+import dev.kurir.application.shared.port.out.UnitOfWork;
 import dev.kurir.domain.shared.DomainRuleViolation;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -43,6 +44,13 @@ final class ProblemHandlers {
         routes.exception(CatalogUnavailableException.class, (e, ctx) -> {
             log.warn("item catalog unavailable: {}", e.getMessage());
             write(ctx, 503, "dependency-unavailable", "A dependency is unavailable", e.getMessage());
+        });
+        routes.exception(UnitOfWork.CommitOutcomeUnknownException.class, (e, ctx) -> {
+            log.warn("database connection lost while committing {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.header("Retry-After", "5");
+            write(ctx, 503, "outcome-unknown", "The outcome is unknown",
+                    "the database connection broke while committing: the request may or may not have taken effect; "
+                            + "retry it with the same Idempotency-Key, or check, before repeating it");
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), slug(e.getStatus()),
                 reason(e.getStatus()), e.getMessage()));

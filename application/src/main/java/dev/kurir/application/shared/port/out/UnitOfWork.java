@@ -10,6 +10,18 @@ public interface UnitOfWork {
      * hop threads: repositories join the transaction bound to this thread.
      *
      * @throws RuntimeException whatever {@code work} threw, after rolling back
+     * @throws CommitOutcomeUnknownException if {@code work} returned but the connection to the database broke while
+     *                                       committing: the transaction may or may not have been committed
      */
     <T> T inTransaction(Supplier<T> work);
+
+    /**
+     * The connection to the database broke while a transaction was committing, so it may or may not have been
+     * committed: unlike a failure before the commit, the caller cannot say that nothing was written.
+     */
+    final class CommitOutcomeUnknownException extends RuntimeException {
+        public CommitOutcomeUnknownException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }
