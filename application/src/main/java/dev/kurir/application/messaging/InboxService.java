@@ -76,7 +76,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         }
     }
 
-    /** Claims and processes one batch; returns whether there was anything to do. */
+    /** Claims and processes one batch; returns whether it was full, i.e. whether more rows may be waiting. */
     @SuppressWarnings("try") // the scope only has to be open
     boolean processBatch(String workerId) {
         List<InboxMessage> batch;
@@ -91,7 +91,9 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
             }
             process(workerId, batch.get(i));
         }
-        return !batch.isEmpty();
+        // A partial batch took every row that was due: the next delivery's signal (or the poll) wakes the worker
+        // again, with no claim that finds nothing in between. A full batch may have left rows: claim again at once.
+        return batch.size() >= settings.batchSize();
     }
 
     private void process(String workerId, InboxMessage message) {

@@ -94,7 +94,9 @@ public final class OutboxRelay implements AutoCloseable {
             }
             outagePause = Duration.ofMillis(100);
             record(outcomes);
-            return true;
+            // A partial batch took every row that was due: wait for the next commit's signal (or the poll) rather
+            // than run a claim that finds nothing. A full one may have left rows behind: claim again at once.
+            return batch.size() >= settings.batchSize();
         }
 
         private void record(List<PublishOutcome> outcomes) {

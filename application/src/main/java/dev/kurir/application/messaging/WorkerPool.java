@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Threads running one worker loop each until closed. A closing pool lets each worker finish the batch it holds.
@@ -13,6 +15,7 @@ final class WorkerPool implements AutoCloseable {
 
     private final List<Thread> threads = new ArrayList<>();
     private final WakeUpSignal signal;
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running = true;
 
     WorkerPool(WakeUpSignal signal) {
@@ -29,7 +32,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     interface Loop {
-        /** Does one round of work; returns true if it found work (then the next round starts at once). */
+        /** Does one round of work; returns true if more work may be waiting (then the next round starts at once). */
         boolean runOnce() throws InterruptedException;
     }
 
@@ -67,17 +70,8 @@ final class WorkerPool implements AutoCloseable {
     /** Sleeps unless the pool is stopping; returns false when interrupted. */
     boolean sleep(Duration duration) {
         try {
-            long seen = signal.generation();
-            // Waking on any signal is fine here: stop() signals, so a stopping pool does not wait out the sleep.
-            while (running && duration.isPositive()) {
-                long start = System.nanoTime();
-                signal.awaitAfter(seen, duration);
-                if (!running || signal.generation() == seen) {
-                    return true;
-                }
-                seen = signal.generation();
-                duration = duration.minusNanos(System.nanoTime() - start);
-            }
+            // Not on the wake-up signal: a signal wakes a single worker, and one pausing here must not swallow it.
+            stopping.await(Math.max(0, duration.toNanos()), TimeUnit.NANOSECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -88,7 +82,8 @@ final class WorkerPool implements AutoCloseable {
     /** Stops the loops after their current round; waits up to {@code timeout} in all. */
     void stop(Duration timeout) {
         running = false;
-        signal.signal();
+        stopping.countDown();
+        signal.signalAll();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Thread thread : threads) {
             try {
