@@ -4,7 +4,7 @@
 #   bench/run.sh              # the whole benchmark once: limits, saga throughput and latency with and without the
 #                             # agent, backlog drain, memory, start-up; prints the table, writes docs/performance.md
 #   bench/run.sh --runs 2     # the whole benchmark twice in a row (this machine is noisy): both tables in the doc
-#   bench/run.sh --only agent,drain   # some phases only (pgbench,perftest,raw,agent,noagent,drain), for tuning
+#   bench/run.sh --only agent,drain   # some phases only (pgbench,perftest,raw,agent,noagent,drain,capacity)
 #   bench/run.sh --smoke      # ~10 s saga run only (no pgbench/PerfTest/raw saga/drain); exits non-zero if the saga
 #                             # does not work; writes bench/target/smoke.md, never the doc
 #
@@ -14,7 +14,7 @@
 # missing or older than the sources, as ./kurir does; --no-build skips that) with the OpenTelemetry agent from
 # bootstrap/target/opentelemetry-javaagent.jar, exporting every trace over OTLP/HTTP to a local sink.
 #
-# Knobs (environment): BENCH_SAGA_SECONDS (60), BENCH_LATENCY_RATE (100), BENCH_LATENCY_SECONDS (60),
+# Knobs (environment): BENCH_SAGA_SECONDS (60), BENCH_OVERLOAD_RATE (320, the capacity phase's offered rate), BENCH_LATENCY_RATE (100), BENCH_LATENCY_SECONDS (60),
 # BENCH_DRAIN_ROWS (100000), BENCH_LIMIT_SECONDS (15), BENCH_STEP_SECONDS (8), KURIR_ENV (extra KURIR_* settings for
 # every kurir started, e.g. "KURIR_OUTBOX_BATCH_SIZE=200 KURIR_DB_POOL_SIZE=16"), BENCH_KURIR_JAR / BENCH_AGENT_JAR
 # (another jar than bootstrap/target's), BENCH_JFR=1 (record a JFR profile of
@@ -26,7 +26,7 @@ ROOT=$PWD
 
 MODE=full
 RUNS=1
-ONLY=",pgbench,perftest,raw,agent,noagent,drain,"
+ONLY=",pgbench,perftest,raw,agent,noagent,drain,capacity,"
 BUILD=true
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -54,6 +54,7 @@ SAGA_SECONDS=${BENCH_SAGA_SECONDS:-60}
 LATENCY_RATE=${BENCH_LATENCY_RATE:-100}
 LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-60}
 DRAIN_ROWS=${BENCH_DRAIN_ROWS:-100000}
+OVERLOAD_RATE=${BENCH_OVERLOAD_RATE:-320}
 LIMIT_SECONDS=${BENCH_LIMIT_SECONDS:-15}
 STEP_SECONDS=${BENCH_STEP_SECONDS:-8}
 KURIR_JAR=${BENCH_KURIR_JAR:-$ROOT/bootstrap/target/kurir.jar}
@@ -376,7 +377,12 @@ phase_kurir() {
   else
     local raw
     raw=$(get fixed_raw_confirmed_per_s)
-    start=$(awk -v r="${raw:-0}" 'BEGIN {s = r / 4; if (s < 50) s = 50; printf "%.0f", s}')
+    # A JVM just started runs interpreted code: 20 s at a low rate first, so that the search measures kurir, not the
+    # JIT compiler (without it the search's first step failed in every run).
+    log "kurir $label: warm-up, 20s at 50/s"
+    loadgen "$WORK/$label-warmup.out" url="$url" db="$jdbc" mode=fixed rate=50 seconds=20
+    wait_quiet "$db" orders.orders
+    start=$(awk -v r="${raw:-0}" 'BEGIN {s = r / 8; if (s < 50) s = 50; printf "%.0f", s}')
     log "kurir $label: rate search from ${start}/s"
     loadgen "$WORK/$label-stairs.out" url="$url" db="$jdbc" mode=stairs start="$start" factor=1.2 step="$STEP_SECONDS"
     absorb "$WORK/$label-stairs.out" "${label}_"
@@ -417,6 +423,33 @@ phase_kurir() {
   stop_vacuum
   kill "$sampler" 2>/dev/null || true
   put "${label}_rss_load_mb" "$(( $(cat "$WORK/$label.rss" 2>/dev/null || echo 0) / 1024 ))"
+  stop_kurir
+  drop_db "$db"
+  drop_vhost "$vhost"
+}
+
+# phase_capacity LABEL AGENT: the agent overhead at saturation. After the same warm-up, OVERLOAD_RATE orders/s (above
+# what kurir holds) for SAGA_SECONDS; what reaches CONFIRMED per second then is the saga's capacity under overload,
+# the same measure with and without the agent (the rate search's 20 % steps are too coarse for a 15 % budget).
+phase_capacity() {
+  wait_services
+  local label=$1 agent=$2 db vhost
+  scratch_db "$label"; db=$DB
+  scratch_vhost "$label"; vhost=$VHOST
+  start_kurir "$label-first" "$agent" "$db" "$vhost"
+  seed_items
+  stop_kurir
+  vacuum_now "$db"
+  start_kurir "$label" "$agent" "$db" "$vhost"
+  start_vacuum "$db"
+  local url="http://127.0.0.1:$API_PORT" jdbc="jdbc:postgresql://$PG_HOST:$PG_PORT/$db"
+  log "kurir $label: warm-up, 20s at 50/s"
+  loadgen "$WORK/$label-warmup.out" url="$url" db="$jdbc" mode=fixed rate=50 seconds=20
+  wait_quiet "$db" orders.orders
+  log "kurir $label: overload, ${SAGA_SECONDS}s at ${OVERLOAD_RATE}/s"
+  loadgen "$WORK/$label-overload.out" url="$url" db="$jdbc" mode=fixed rate="$OVERLOAD_RATE" seconds="$SAGA_SECONDS"
+  absorb "$WORK/$label-overload.out" "${label}_"
+  stop_vacuum
   stop_kurir
   drop_db "$db"
   drop_vhost "$vhost"
@@ -587,6 +620,8 @@ for run in $(seq 1 "$RUNS"); do
     if [[ $ONLY == *,noagent,* ]]; then run_phase noagent phase_kurir noagent off; fi
     if [[ $ONLY == *,drain,* ]]; then run_phase drain phase_drain drain on; fi
     if [[ $ONLY == *,drain,* ]]; then run_phase drainnoagent phase_drain drainnoagent off; fi
+    if [[ $ONLY == *,capacity,* ]]; then run_phase capagent phase_capacity capagent on; fi
+    if [[ $ONLY == *,capacity,* ]]; then run_phase capnoagent phase_capacity capnoagent off; fi
   else
     phase_kurir agent on
   fi
@@ -608,7 +643,7 @@ else
   if [ -n "${BENCH_KURIR_JAR:-}" ]; then command_line="BENCH_KURIR_JAR=$BENCH_KURIR_JAR $command_line"; fi
   # Only a run of every phase writes the doc; a partial one (--only) writes its report into the work directory.
   doc="$ROOT/docs/performance.md"
-  if [ "$ONLY" != ",pgbench,perftest,raw,agent,noagent,drain," ]; then doc="$WORK/performance.md"; command_line="$command_line --only ${ONLY:1:-1}"; fi
+  if [ "$ONLY" != ",pgbench,perftest,raw,agent,noagent,drain,capacity," ]; then doc="$WORK/performance.md"; command_line="$command_line --only ${ONLY:1:-1}"; fi
   "$JAVA" "$ROOT/bench/src/Report.java" full "$doc" "$command_line" "${ALL_RESULTS[@]}"
   log "wrote $doc"
 fi
