@@ -6,6 +6,7 @@ import dev.kurir.application.messaging.handler.InvalidMessageException;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.InboxStore;
+import dev.kurir.application.shared.port.out.UnitOfWork.CommitOutcomeUnknownException;
 import dev.kurir.application.shared.port.out.UnitOfWork;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A module's inbox: records each delivery once per message id, and processes PENDING rows with the handler of
- * their event type. The handler's effects and the PROCESSED mark commit in one transaction, so a message takes
- * effect once even when it is delivered twice or a worker dies half-way.
+ * A module's inbox: records each delivery once per message id and applies it with the handler of its event type.
+ * The consumer applies a delivery in the transaction that inserts its row as PROCESSED; a delivery whose first
+ * attempt failed is stored PENDING and retried by the inbox workers, whose handler effects and PROCESSED mark also
+ * commit in one transaction. Either way a message takes effect once, even when it is delivered twice or a process
+ * dies half-way.
  */
 public final class InboxService implements InboxReceiver, AutoCloseable {
     private final String module;
@@ -31,6 +34,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     private final RetryPolicy retries;
     private final WakeUpSignal signal = new WakeUpSignal();
     private final WorkerPool pool = new WorkerPool(signal);
+    private final String consumerId;
 
     public InboxService(String module, InboxStore store, Map<String, InboxHandler> handlers, UnitOfWork unitOfWork,
                         MessagingSettings settings, MessagingListener listener, MessagingTracing tracing,
@@ -44,6 +48,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         this.tracing = tracing;
         this.clock = clock;
         this.retries = new RetryPolicy(settings.maxRetries(), settings.retryBackoff(), clock);
+        this.consumerId = module + "-consumer";
     }
 
     @Override
@@ -51,14 +56,62 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         return handlers.containsKey(eventType);
     }
 
+    /**
+     * Applies a delivery in the transaction that stores it: one transaction per message, and no worker hand-off.
+     * When that first attempt fails, the delivery is stored with the failure, as a worker stores a failed attempt
+     * (PENDING for a retry by the workers, or FAILED); only when even that cannot be committed does this throw, and
+     * the broker redelivers it.
+     */
     @Override
     public boolean receive(IncomingDelivery delivery) {
-        boolean recorded = store.record(delivery);
+        Instant started = clock.instant();
+        InboxMessage[] applied = {null};
+        try {
+            boolean recorded = unitOfWork.inTransaction(() -> {
+                Optional<InboxMessage> row = store.insertProcessed(delivery);
+                row.ifPresent(message -> {
+                    applied[0] = message;
+                    applyOnArrival(message);
+                });
+                return row.isPresent();
+            });
+            listener.received(module, delivery, !recorded);
+            if (recorded) {
+                listener.processed(module, consumerId, applied[0], Duration.between(started, clock.instant()));
+            }
+            return recorded;
+        } catch (CommitOutcomeUnknownException e) {
+            throw e; // stored or not, nobody can say: the broker's redelivery finds out
+        } catch (RuntimeException e) {
+            if (applied[0] == null) {
+                throw e; // the row could not even be inserted: nothing to hand over
+            }
+            return recordFailedAttempt(delivery, applied[0], e);
+        }
+    }
+
+    /** Stores a delivery whose attempt on arrival failed, as a worker would have after the same attempt. */
+    private boolean recordFailedAttempt(IncomingDelivery delivery, InboxMessage message, RuntimeException failure) {
+        String reason = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
+        Optional<Instant> next = failure instanceof InvalidMessageException ? Optional.empty()
+                : retries.nextAttempt(message.retryCount());
+        boolean recorded = store.recordFailedAttempt(delivery, reason, next);
         listener.received(module, delivery, !recorded);
         if (recorded) {
-            signal.signal();
+            listener.processingFailed(module, consumerId, message, reason, next.isPresent());
         }
         return recorded;
+    }
+
+    private void applyOnArrival(InboxMessage message) {
+        try (MessagingTracing.Scope traced = tracing.handling(message)) {
+            try {
+                handlerFor(message).handle(message);
+            } catch (RuntimeException e) {
+                traced.failed(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+                throw e;
+            }
+        }
     }
 
     /** Tells the workers there are rows to process, e.g. after an operator retried FAILED ones. */

@@ -9,8 +9,10 @@ import dev.kurir.application.messaging.port.out.InboxStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -49,6 +51,57 @@ public final class JdbiInboxStore implements InboxStore {
                 .bind("exchange", delivery.exchange())
                 .bind("routingKey", delivery.routingKey())
                 .bind("traceparent", delivery.traceparent())
+                .execute() == 1);
+    }
+
+    @Override
+    public Optional<InboxMessage> insertProcessed(IncomingDelivery delivery) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        INSERT INTO <schema>.inbox AS t
+                            (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent, status)
+                        VALUES (:messageId, :senderId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
+                                :traceparent, 'PROCESSED')
+                        ON CONFLICT (message_id) DO NOTHING
+                        RETURNING t.id, t.created_at
+                        """)
+                .define("schema", schema.schemaName())
+                .bind("messageId", delivery.messageId())
+                .bind("senderId", delivery.senderId())
+                .bind("eventType", delivery.eventType())
+                .bind("payload", delivery.payloadJson())
+                .bind("exchange", delivery.exchange())
+                .bind("routingKey", delivery.routingKey())
+                .bind("traceparent", delivery.traceparent())
+                .map((rs, ctx) -> new InboxMessage(rs.getLong("id"), delivery.messageId(), delivery.eventType(),
+                        delivery.senderId(), parse(delivery.payloadJson()), 0,
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(), delivery.traceparent()))
+                .findOne());
+    }
+
+    @Override
+    public boolean recordFailedAttempt(IncomingDelivery delivery, String error, Optional<Instant> nextAttemptAt) {
+        // As the workers count attempts: a retry scheduled counts one, giving up does not.
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        INSERT INTO <schema>.inbox
+                            (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent, status,
+                             retry_count, error, next_attempt_at)
+                        VALUES (:messageId, :senderId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
+                                :traceparent, CAST(:status AS <schema>.inbox_status), :retryCount, :error,
+                                COALESCE(:nextAttemptAt, now()))
+                        ON CONFLICT (message_id) DO NOTHING
+                        """)
+                .define("schema", schema.schemaName())
+                .bind("messageId", delivery.messageId())
+                .bind("senderId", delivery.senderId())
+                .bind("eventType", delivery.eventType())
+                .bind("payload", delivery.payloadJson())
+                .bind("exchange", delivery.exchange())
+                .bind("routingKey", delivery.routingKey())
+                .bind("traceparent", delivery.traceparent())
+                .bind("status", nextAttemptAt.isPresent() ? "PENDING" : "FAILED")
+                .bind("retryCount", nextAttemptAt.isPresent() ? 1 : 0)
+                .bind("error", LeasedRows.truncate(error))
+                .bind("nextAttemptAt", nextAttemptAt.map(at -> at.atOffset(ZoneOffset.UTC)).orElse(null))
                 .execute() == 1);
     }
 

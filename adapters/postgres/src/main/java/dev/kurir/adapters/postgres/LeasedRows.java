@@ -118,7 +118,7 @@ final class LeasedRows {
     }
 
     /** Errors are for operators; a runaway stack of causes must not bloat the row. */
-    private static String truncate(String error) {
+    static String truncate(String error) {
         return error == null || error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH) + "…";
     }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -191,5 +192,54 @@ class MessageStoresIT {
         Set<String> statuses = new HashSet<>(jdbi.withHandle(h -> h.createQuery(
                 "SELECT status::text FROM items.inbox").mapTo(String.class).list()));
         assertEquals(Set.of("PROCESSED"), statuses);
+    }
+
+    private List<Map<String, Object>> inboxRows() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT message_id, status::text AS status, retry_count, error, next_attempt_at > now() AS later
+                FROM items.inbox ORDER BY id""").mapToMap().list());
+    }
+
+    @Test
+    void inbox_insertProcessed_returnsTheRowOnce_andRollsBackWithTheHandlersTransaction() {
+        UUID id = UUID.randomUUID();
+        JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
+        try {
+            unitOfWork.inTransaction(() -> {
+                assertTrue(inbox.insertProcessed(delivery(id)).isPresent());
+                throw new IllegalStateException("the handler failed");
+            });
+        } catch (IllegalStateException expected) {
+            assertEquals("the handler failed", expected.getMessage());
+        }
+        assertEquals(List.of(), inboxRows(), "the row went with the handler's effects");
+
+        InboxMessage message = unitOfWork.inTransaction(() -> inbox.insertProcessed(delivery(id))).orElseThrow();
+        assertEquals(id, message.messageId());
+        assertEquals("o-1", message.payload().get("order_id"));
+        assertEquals(0, message.retryCount());
+        assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", message.traceparent());
+        assertTrue(unitOfWork.inTransaction(() -> inbox.insertProcessed(delivery(id))).isEmpty(),
+                "a duplicate message id is not applied again");
+        assertFalse(inbox.record(delivery(id)));
+        assertEquals(List.of("PROCESSED"), inboxRows().stream().map(row -> row.get("status")).toList());
+        assertEquals(List.of(), inbox.claim("w1", 10, LEASE), "nothing left for the workers");
+    }
+
+    @Test
+    void inbox_recordFailedAttempt_countsOneAttempt_orGivesUp() {
+        UUID retried = UUID.randomUUID();
+        UUID givenUp = UUID.randomUUID();
+        assertTrue(inbox.recordFailedAttempt(delivery(retried), "lock timeout", Optional.of(Instant.now().plusSeconds(60))));
+        assertTrue(inbox.recordFailedAttempt(delivery(givenUp), "x".repeat(5000), Optional.empty()));
+        assertFalse(inbox.recordFailedAttempt(delivery(retried), "again", Optional.empty()), "a duplicate is ignored");
+
+        List<Map<String, Object>> rows = inboxRows();
+        assertEquals(Map.of("message_id", retried, "status", "PENDING", "retry_count", 1, "error", "lock timeout",
+                "later", true), rows.get(0));
+        assertEquals("FAILED", rows.get(1).get("status"));
+        assertEquals(0, rows.get(1).get("retry_count"));
+        assertTrue(((String) rows.get(1).get("error")).length() < 2100, "the error is truncated");
+        assertEquals(List.of(), inbox.claim("w1", 10, LEASE), "the retry is not due yet");
     }
 }

@@ -71,9 +71,8 @@ final class DeliveryHandler {
     }
 
     private void receive(Channel channel, Envelope envelope, IncomingDelivery delivery) throws IOException {
-        boolean recorded;
         try {
-            recorded = receiver.receive(delivery);
+            receiver.receive(delivery); // a duplicate is the receiver's to report: it knows the module
         } catch (RuntimeException e) {
             Duration pause = failures.next();
             log.atWarn().addKeyValue("queue", queue).addKeyValue("message_id", delivery.messageId())
@@ -85,10 +84,6 @@ final class DeliveryHandler {
             return;
         }
         failures.reset();
-        if (!recorded) {
-            log.atInfo().addKeyValue("queue", queue).addKeyValue("message_id", delivery.messageId())
-                    .addKeyValue("event_type", delivery.eventType()).log("duplicate ignored");
-        }
         channel.basicAck(envelope.getDeliveryTag(), false);
     }
 
