@@ -176,7 +176,7 @@ public final class Kurir implements AutoCloseable {
             inbox.start();
             ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-inbox");
             RabbitInboxConsumer consumer = shutdown.add(Phase.CONSUMERS, new RabbitInboxConsumer(connections,
-                    QUEUES.get(module), inbox, config.amqpPrefetch(), config.modules()));
+                    QUEUES.get(module), inbox, config.amqpPrefetch(), config.amqpConsumers(), config.modules()));
             consumer.start();
 
             admin.register(module, JdbiMessageAdminStore.outbox(jdbi, schema), JdbiMessageAdminStore.inbox(jdbi, schema),

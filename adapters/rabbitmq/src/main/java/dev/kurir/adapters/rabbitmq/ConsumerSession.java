@@ -9,59 +9,89 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** One connection of a consumer, from the subscription until the broker or this process ends it. */
+/**
+ * One connection of a consumer, from the subscription until the broker or this process ends it. It subscribes
+ * {@code consumers} channels to the queue: the client hands each channel's deliveries to one thread at a time, so
+ * that is how many deliveries are applied at once.
+ */
 final class ConsumerSession {
     private static final Duration DEAD_LETTER_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final Connection connection;
-    private final Channel channel;
+    private final ExecutorService dispatch;
+    private final Map<Channel, String> consumerTags = new ConcurrentHashMap<>();
     private final CompletableFuture<String> ended = new CompletableFuture<>();
-    private volatile String consumerTag;
 
-    private ConsumerSession(Connection connection, Channel channel) {
+    private ConsumerSession(Connection connection, ExecutorService dispatch) {
         this.connection = connection;
-        this.channel = channel;
+        this.dispatch = dispatch;
     }
 
-    /** Connects, declares the topology, and subscribes to the queue. */
-    static ConsumerSession open(ConnectionFactory factory, String queue, int prefetch, Set<String> declareOnConnect,
-                                DeliveryHandler handler) throws IOException, TimeoutException {
-        Connection connection = factory.newConnection();
+    /** Connects, declares the topology, and subscribes {@code consumers} channels to the queue. */
+    static ConsumerSession open(ConnectionFactory factory, String queue, int prefetch, int consumers,
+                                Set<String> declareOnConnect, DeliveryHandler handler)
+            throws IOException, TimeoutException {
+        // A thread per subscription, named for the queue (the threads the log lines of its handlers name).
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService dispatch = Executors.newFixedThreadPool(consumers, work -> {
+            Thread thread = new Thread(work, "kurir-consume-" + queue + "-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        Connection connection;
+        try {
+            connection = factory.newConnection(dispatch);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            dispatch.shutdownNow();
+            throw e;
+        }
         try {
             RabbitTopology.declareFor(connection, declareOnConnect);
             DeadLetterChannel deadLetters = DeadLetterChannel.open(connection, DEAD_LETTER_CONFIRM_TIMEOUT);
-            Channel channel = connection.createChannel();
-            if (channel == null) {
-                throw new IOException("the broker has no channel left");
-            }
-            ConsumerSession session = new ConsumerSession(connection, channel);
+            ConsumerSession session = new ConsumerSession(connection, dispatch);
             connection.addShutdownListener(cause -> session.end(why("connection", cause)));
-            channel.addShutdownListener(cause -> session.end(why("consumer channel", cause)));
             // Without it, dead-lettering would fail for every invalid delivery until the connection happens to drop.
             deadLetters.channel().addShutdownListener(cause -> session.end(why("dead-letter channel", cause)));
-            channel.basicQos(prefetch);
-            session.consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
-                                           byte[] body) {
-                    handler.handle(channel, deadLetters, envelope, properties, body);
-                }
-
-                @Override
-                public void handleCancel(String tag) {
-                    session.end("the broker cancelled the subscription (queue deleted?)");
-                }
-            });
+            for (int i = 0; i < consumers; i++) {
+                session.subscribe(queue, prefetch, deadLetters, handler);
+            }
             return session;
         } catch (IOException | RuntimeException e) {
             connection.abort();
+            dispatch.shutdownNow();
             throw e;
         }
+    }
+
+    private void subscribe(String queue, int prefetch, DeadLetterChannel deadLetters, DeliveryHandler handler)
+            throws IOException {
+        Channel channel = connection.createChannel();
+        if (channel == null) {
+            throw new IOException("the broker has no channel left");
+        }
+        channel.addShutdownListener(cause -> end(why("consumer channel", cause)));
+        channel.basicQos(prefetch);
+        consumerTags.put(channel, channel.basicConsume(queue, false, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                handler.handle(channel, deadLetters, envelope, properties, body);
+            }
+
+            @Override
+            public void handleCancel(String tag) {
+                end("the broker cancelled the subscription (queue deleted?)");
+            }
+        }));
     }
 
     private static String why(String what, ShutdownSignalException cause) {
@@ -83,13 +113,15 @@ final class ConsumerSession {
 
     /** Stops new deliveries from arriving; those already prefetched are left unacked for redelivery. */
     void cancel() {
-        try {
-            if (consumerTag != null && channel.isOpen()) {
-                channel.basicCancel(consumerTag);
+        consumerTags.forEach((channel, tag) -> {
+            try {
+                if (channel.isOpen()) {
+                    channel.basicCancel(tag);
+                }
+            } catch (IOException | ShutdownSignalException e) {
+                // The connection is going away anyway.
             }
-        } catch (IOException | ShutdownSignalException e) {
-            // The connection is going away anyway.
-        }
+        });
     }
 
     void close(Duration timeout) {
@@ -97,10 +129,13 @@ final class ConsumerSession {
             connection.close((int) timeout.toMillis());
         } catch (IOException | ShutdownSignalException e) {
             connection.abort();
+        } finally {
+            dispatch.shutdown();
         }
     }
 
     void abort() {
         connection.abort();
+        dispatch.shutdown();
     }
 }

@@ -11,13 +11,14 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the consumer does with each delivery: into the inbox, or into the dead-letter queue, and only then acked;
- * returned to the queue when neither could be committed. Shared by the consumer's successive connections.
+ * returned to the queue when neither could be committed. Shared by the consumer's successive connections and
+ * called by several threads at once, one per subscribed channel.
  */
 final class DeliveryHandler {
     private static final Logger log = LoggerFactory.getLogger(RabbitInboxConsumer.class);
@@ -26,7 +27,8 @@ final class DeliveryHandler {
     private final InboxReceiver receiver;
     private final CountDownLatch stopped;
     private final Backoff failures = new Backoff();
-    private final ReentrantLock inFlight = new ReentrantLock();
+    // Each delivery being handled holds the read lock; waiting for idle takes the write lock.
+    private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
 
     DeliveryHandler(String queue, InboxReceiver receiver, CountDownLatch stopped) {
         this.queue = queue;
@@ -37,7 +39,7 @@ final class DeliveryHandler {
     /** Handles one delivery; never throws, since the client closes the channel of a consumer that does. */
     void handle(Channel channel, DeadLetterChannel deadLetters, Envelope envelope, AMQP.BasicProperties properties,
                 byte[] body) {
-        inFlight.lock();
+        inFlight.readLock().lock();
         try {
             if (stopped.getCount() == 0) {
                 return; // not acked: the broker redelivers it once the connection is closed
@@ -57,16 +59,16 @@ final class DeliveryHandler {
                     .setCause(e).log("unexpected failure handling a delivery; returning it to the queue");
             returnToQueue(channel, envelope);
         } finally {
-            inFlight.unlock();
+            inFlight.readLock().unlock();
         }
     }
 
     /** Waits until no delivery is being handled; later ones are left alone once {@code stopped} is counted down. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        if (!inFlight.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!inFlight.writeLock().tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             return false;
         }
-        inFlight.unlock();
+        inFlight.writeLock().unlock();
         return true;
     }
 

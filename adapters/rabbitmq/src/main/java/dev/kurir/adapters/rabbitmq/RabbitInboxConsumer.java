@@ -39,6 +39,7 @@ public final class RabbitInboxConsumer implements AutoCloseable {
     private final ConnectionFactory factory;
     private final String queue;
     private final int prefetch;
+    private final int consumers;
     private final Set<String> declareOnConnect;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final DeliveryHandler handler;
@@ -50,22 +51,25 @@ public final class RabbitInboxConsumer implements AutoCloseable {
 
     /** A consumer that declares no topology; the queue must exist. */
     public RabbitInboxConsumer(ConnectionFactory factory, String queue, InboxReceiver receiver, int prefetch) {
-        this(factory, queue, receiver, prefetch, Set.of());
+        this(factory, queue, receiver, prefetch, 1, Set.of());
     }
 
     /**
      * @param factory          from {@link RabbitConnections#factory}; automatic recovery must be off
      * @param queue            the queue to consume, e.g. {@value RabbitTopology#ITEMS_ORDER_EVENTS_QUEUE}
-     * @param prefetch         how many unacked deliveries the broker may push at once (1..65535)
+     * @param prefetch         how many unacked deliveries the broker may push to each subscription (1..65535)
+     * @param consumers        how many subscriptions on the connection, i.e. deliveries handled at once (1..64)
      * @param declareOnConnect the modules whose topology {@link RabbitTopology#declareFor} declares on every
      *                         (re)connect, so that the queue exists even on a broker that lost it
-     * @throws IllegalArgumentException if the factory recovers automatically or {@code prefetch} is out of range
+     * @throws IllegalArgumentException if the factory recovers automatically, or {@code prefetch} or
+     *                                  {@code consumers} is out of range
      */
     public RabbitInboxConsumer(ConnectionFactory factory, String queue, InboxReceiver receiver, int prefetch,
-                               Set<String> declareOnConnect) {
+                               int consumers, Set<String> declareOnConnect) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.prefetch = prefetch;
+        this.consumers = consumers;
         this.declareOnConnect = Set.copyOf(declareOnConnect);
         this.handler = new DeliveryHandler(queue, Objects.requireNonNull(receiver, "receiver"), stopped);
         if (factory.isAutomaticRecoveryEnabled()) {
@@ -74,6 +78,9 @@ public final class RabbitInboxConsumer implements AutoCloseable {
         }
         if (prefetch < 1 || prefetch > 65_535) {
             throw new IllegalArgumentException("prefetch must be in 1..65535: " + prefetch);
+        }
+        if (consumers < 1 || consumers > 64) {
+            throw new IllegalArgumentException("consumers must be in 1..64: " + consumers);
         }
     }
 
@@ -131,7 +138,8 @@ public final class RabbitInboxConsumer implements AutoCloseable {
         String broker = RabbitConnections.describe(factory);
         while (stopped.getCount() > 0) {
             try {
-                ConsumerSession opened = ConsumerSession.open(factory, queue, prefetch, declareOnConnect, handler);
+                ConsumerSession opened = ConsumerSession.open(factory, queue, prefetch, consumers, declareOnConnect,
+                        handler);
                 session = opened;
                 if (stopped.getCount() == 0) {
                     takeDown(opened); // close() ran while we connected
@@ -140,6 +148,7 @@ public final class RabbitInboxConsumer implements AutoCloseable {
                 consuming = true;
                 reconnects.reset();
                 log.atInfo().addKeyValue("queue", queue).addKeyValue("broker", broker).addKeyValue("prefetch", prefetch)
+                        .addKeyValue("consumers", consumers)
                         .log("consuming");
                 String why = opened.awaitEnd();
                 consuming = false;

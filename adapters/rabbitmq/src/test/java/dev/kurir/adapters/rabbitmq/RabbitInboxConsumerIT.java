@@ -15,6 +15,7 @@ import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.testing.TestBroker;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -170,6 +171,33 @@ class RabbitInboxConsumerIT {
         assertFalse(closer.isAlive());
         assertTrue(inbox.recorded().containsKey(id));
         assertEquals(0, messageCount(QUEUE), "acked before the connection closed");
+    }
+
+    @Test
+    void severalConsumers_handleDeliveriesAtOnce_andCloseWaitsForEveryOne() throws Exception {
+        consumer.close();
+        consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
+                inbox, 1, 3, Set.of()); // prefetch 1: a channel busy with one delivery gets no other
+        CountDownLatch release = new CountDownLatch(1);
+        inbox.blockUntil(release);
+        consumer.start();
+        Await.until(WAIT, "subscribed", consumer::isConsuming);
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        for (UUID id : ids) {
+            publish(properties(id.toString(), "order.created").build(), "{}");
+        }
+        Await.until(WAIT, "three deliveries in flight at once", () -> inbox.attempts().size() == 3);
+
+        Thread closer = new Thread(consumer::close);
+        closer.start();
+        closer.join(300);
+        assertTrue(closer.isAlive(), "close waits for the deliveries in flight");
+        release.countDown();
+        closer.join(10_000);
+
+        assertFalse(closer.isAlive());
+        assertEquals(Set.copyOf(ids), inbox.recorded().keySet());
+        assertEquals(0, messageCount(QUEUE), "all acked before the connection closed");
     }
 
     private void assertDeadLettered(String reason) throws IOException {

@@ -37,7 +37,7 @@ class RecoveryIT {
     void consumer_afterTheBrokerDroppedItsConnection_reconnectsAndConsumesAgain() throws Exception {
         FakeInbox inbox = new FakeInbox("order.created");
         try (var consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"),
-                "items.order-events", inbox, 10, Set.of("items"))) {
+                "items.order-events", inbox, 10, 2, Set.of("items"))) {
             consumer.start();
             Await.until(WAIT, "the consumer subscribed", consumer::isConsuming);
             UUID before = publishOrderCreated();
