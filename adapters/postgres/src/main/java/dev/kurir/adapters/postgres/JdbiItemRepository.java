@@ -63,11 +63,17 @@ public final class JdbiItemRepository implements ItemRepository {
     }
 
     @Override
-    public void updateStock(Item item) {
-        jdbi.useHandle(handle -> handle.createUpdate(
-                        "UPDATE items.items SET stock = :stock, updated_at = now() WHERE sku = :sku")
-                .bind("sku", item.sku().value())
-                .bind("stock", item.stock())
+    public void updateStock(List<Item> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE items.items AS i SET stock = s.stock, updated_at = now()
+                        FROM unnest(:skus, :stocks) AS s (sku, stock)
+                        WHERE i.sku = s.sku
+                        """)
+                .bind("skus", items.stream().map(item -> item.sku().value()).toArray(String[]::new))
+                .bind("stocks", items.stream().map(Item::stock).toArray(Integer[]::new))
                 .execute());
     }
 

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** Orders and their lines in the {@code orders} schema. */
 public final class JdbiOrderRepository implements OrderRepository {
@@ -36,37 +35,32 @@ public final class JdbiOrderRepository implements OrderRepository {
 
     @Override
     public void insert(Order order) {
-        jdbi.useHandle(handle -> {
-            handle.createUpdate("""
+        // The order and its lines in one statement: one round trip, however many lines.
+        List<OrderLine> lines = order.lines();
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        WITH placed AS (
                             INSERT INTO orders.orders
                                 (order_id, customer_id, amount, status, rejection_reason, created_at, updated_at)
                             VALUES (:orderId, :customerId, :amount, CAST(:status AS orders.order_status),
                                     :rejectionReason, :createdAt, :updatedAt)
-                            """)
-                    .bind("orderId", order.orderId())
-                    .bind("customerId", order.customerId())
-                    .bind("amount", order.amount().amount())
-                    .bind("status", order.status().name())
-                    .bind("rejectionReason", order.rejectionReason())
-                    .bind("createdAt", utc(order.createdAt()))
-                    .bind("updatedAt", utc(order.updatedAt()))
-                    .execute();
-            PreparedBatch batch = handle.prepareBatch("""
-                    INSERT INTO orders.order_lines (order_id, line_no, sku, quantity, unit_price)
-                    VALUES (:orderId, :lineNo, :sku, :quantity, :unitPrice)
-                    """);
-            List<OrderLine> lines = order.lines();
-            for (int i = 0; i < lines.size(); i++) {
-                OrderLine line = lines.get(i);
-                batch.bind("orderId", order.orderId())
-                        .bind("lineNo", i + 1)
-                        .bind("sku", line.sku().value())
-                        .bind("quantity", line.quantity())
-                        .bind("unitPrice", line.unitPrice().amount())
-                        .add();
-            }
-            batch.execute();
-        });
+                            RETURNING order_id)
+                        INSERT INTO orders.order_lines (order_id, line_no, sku, quantity, unit_price)
+                        SELECT placed.order_id, line.line_no, line.sku, line.quantity, line.unit_price
+                        FROM placed, unnest(:skus, :quantities, CAST(:unitPrices AS numeric[]))
+                            WITH ORDINALITY AS line (sku, quantity, unit_price, line_no)
+                        """)
+                .bind("orderId", order.orderId())
+                .bind("customerId", order.customerId())
+                .bind("amount", order.amount().amount())
+                .bind("status", order.status().name())
+                .bind("rejectionReason", order.rejectionReason())
+                .bind("createdAt", utc(order.createdAt()))
+                .bind("updatedAt", utc(order.updatedAt()))
+                .bind("skus", lines.stream().map(line -> line.sku().value()).toArray(String[]::new))
+                .bind("quantities", lines.stream().map(OrderLine::quantity).toArray(Integer[]::new))
+                .bind("unitPrices", lines.stream().map(line -> line.unitPrice().amount().toPlainString())
+                        .toArray(String[]::new))
+                .execute());
     }
 
     @Override
@@ -81,12 +75,24 @@ public final class JdbiOrderRepository implements OrderRepository {
 
     @Override
     public Optional<Order> lockById(String orderId) {
-        return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT " + ORDER_COLUMNS + " FROM orders.orders WHERE order_id = :orderId FOR UPDATE")
-                .bind("orderId", orderId)
-                .map((rs, ctx) -> OrderRow.of(rs))
-                .findOne()
-                .map(row -> row.toOrder(linesOf(handle, List.of(orderId)).getOrDefault(orderId, List.of()))));
+        // The order row locked and its lines read in one round trip.
+        return jdbi.withHandle(handle -> {
+            List<Map.Entry<OrderRow, Optional<OrderLine>>> rows = handle.createQuery("""
+                            SELECT o.seq, o.order_id, o.customer_id, o.status::text AS status, o.rejection_reason,
+                                   o.created_at, o.updated_at, l.sku, l.quantity, l.unit_price
+                            FROM orders.orders o LEFT JOIN orders.order_lines l ON l.order_id = o.order_id
+                            WHERE o.order_id = :orderId
+                            ORDER BY l.line_no
+                            FOR UPDATE OF o
+                            """)
+                    .bind("orderId", orderId)
+                    .map((rs, ctx) -> Map.entry(OrderRow.of(rs), rs.getString("sku") == null ? Optional.<OrderLine>empty()
+                            : Optional.of(new OrderLine(new Sku(rs.getString("sku")), rs.getInt("quantity"),
+                                    new Money(rs.getBigDecimal("unit_price"))))))
+                    .list();
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst().getKey().toOrder(
+                    rows.stream().flatMap(row -> row.getValue().stream()).toList()));
+        });
     }
 
     @Override

@@ -110,6 +110,24 @@ class PostgresAdaptersIT {
     }
 
     @Test
+    void anOrdersLines_areStoredInOrder_andReadBackWhenLocked() {
+        List<OrderLine> lines = List.of(new OrderLine(new Sku("ITEM-3"), 1, Money.of("0.10")),
+                new OrderLine(new Sku("ITEM-1"), 2, Money.of("1234.56")),
+                new OrderLine(new Sku("ITEM-2"), 3, Money.of("7.00")));
+        Order order = Order.place("cust-021", lines, clock);
+        unitOfWork.inTransaction(() -> {
+            orders.insert(order);
+            return null;
+        });
+
+        Order locked = unitOfWork.inTransaction(() -> orders.lockById(order.orderId())).orElseThrow();
+        assertEquals(lines, locked.lines());
+        assertEquals(order.amount(), locked.amount());
+        assertEquals(lines, orders.findById(order.orderId()).orElseThrow().lines());
+        assertTrue(unitOfWork.inTransaction(() -> orders.lockById("no-such-order")).isEmpty());
+    }
+
+    @Test
     void whenTheTransactionFails_neitherOrderNorOutboxRowIsWritten() {
         Order order = newOrder("cust-020");
 
@@ -165,7 +183,7 @@ class PostgresAdaptersIT {
         unitOfWork.inTransaction(() -> {
             Item item = items.lockBySku(sku).orElseThrow();
             item.restock(5);
-            items.updateStock(item);
+            items.updateStock(List.of(item));
             return null;
         });
 

@@ -10,6 +10,7 @@ import dev.kurir.application.items.port.in.RestockItemUseCase;
 import dev.kurir.application.items.port.out.ItemRepository;
 import dev.kurir.application.shared.port.out.UnitOfWork;
 import dev.kurir.domain.items.Item;
+import java.util.List;
 
 final class ItemCommandsService implements AddItemUseCase, RestockItemUseCase {
     private final ItemRepository items;
@@ -37,7 +38,7 @@ final class ItemCommandsService implements AddItemUseCase, RestockItemUseCase {
             Item item = items.lockBySku(command.sku())
                     .orElseThrow(() -> new ItemNotFoundException(command.sku().value()));
             item.restock(command.quantity());
-            items.updateStock(item);
+            items.updateStock(List.of(item));
             return ItemView.of(item);
         });
     }

@@ -45,15 +45,17 @@ final class ReserveStockHandler implements InboxHandler {
             return;
         }
         List<Map<String, Object>> reserved = new ArrayList<>();
+        List<Item> changed = new ArrayList<>();
         for (Line line : lines) {
             Item item = stock.get(line.sku());
             item.reserve(line.quantity());
-            items.updateStock(item);
+            changed.add(item);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("sku", line.sku().value());
             entry.put("quantity", line.quantity());
             reserved.add(entry);
         }
+        items.updateStock(changed);
         outbox.append(ItemMessages.reserved(orderId, reserved));
     }
 

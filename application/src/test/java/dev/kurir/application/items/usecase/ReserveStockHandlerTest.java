@@ -28,7 +28,7 @@ class ReserveStockHandlerTest {
         @Override public Optional<Item> findBySku(Sku sku) { return Optional.ofNullable(stored.get(sku.value())); }
         @Override public Optional<Item> lockBySku(Sku sku) { return findBySku(sku); }
         @Override public List<Item> lockAll(Set<Sku> skus) { return findAll(skus); }
-        @Override public void updateStock(Item item) { stored.put(item.sku().value(), item); }
+        @Override public void updateStock(List<Item> changed) { changed.forEach(item -> stored.put(item.sku().value(), item)); }
         @Override public List<Item> list(Optional<Sku> after, int limit) { return List.copyOf(stored.values()); }
         @Override public List<Item> findAll(Set<Sku> skus) {
             return skus.stream().map(s -> stored.get(s.value())).filter(java.util.Objects::nonNull).toList();

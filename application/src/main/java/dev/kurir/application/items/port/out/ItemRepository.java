@@ -20,8 +20,8 @@ public interface ItemRepository {
     /** Reads and locks the items, in sku order so that concurrent reservations cannot deadlock. */
     List<Item> lockAll(Set<Sku> skus);
 
-    /** Writes the item's current stock. */
-    void updateStock(Item item);
+    /** Writes the current stock of each item, in one statement. */
+    void updateStock(List<Item> items);
 
     /** Up to {@code limit} items with a sku after {@code after}, in sku order. */
     List<Item> list(Optional<Sku> after, int limit);
