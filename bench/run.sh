@@ -207,7 +207,7 @@ start_kurir() {
   if [ "$agent" = on ]; then
     # As ./kurir attaches it, and exporting every trace (the default parent-based always-on sampler) over OTLP/HTTP
     # protobuf to a local sink: the agent's whole cost, nothing shipped anywhere.
-    agent_opts=("-javaagent:$AGENT_JAR")
+    agent_opts=("-javaagent:$AGENT_JAR" "-Dotel.javaagent.configuration-file=$(dirname "$AGENT_JAR")/otel-agent.properties")
     otel_env=(OTEL_SERVICE_NAME=kurir OTEL_TRACES_EXPORTER=otlp OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none
       OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" OTEL_JAVAAGENT_LOGGING=application)
   fi

@@ -33,7 +33,8 @@ if [ "${KURIR_OTEL_AGENT:-on}" = on ]; then
   fi
   # The agent's own lines go through kurir's logback (JSON on stdout, for Alloy and Loki).
   export OTEL_JAVAAGENT_LOGGING="${OTEL_JAVAAGENT_LOGGING:-application}"
-  agent="-javaagent:$app_dir/opentelemetry-javaagent.jar"
+  # Which instrumentations: otel-agent.properties (bootstrap/src/main/agent in the repository).
+  agent="-javaagent:$app_dir/opentelemetry-javaagent.jar -Dotel.javaagent.configuration-file=$app_dir/otel-agent.properties"
 fi
 
 # shellcheck disable=SC2086 # $agent and KURIR_JAVA_OPTS are lists of flags

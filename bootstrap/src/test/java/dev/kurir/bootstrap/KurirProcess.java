@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class KurirProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "kurir.jar");
     static final Path AGENT = Path.of("target", "opentelemetry-javaagent.jar");
+    static final Path AGENT_CONFIGURATION = Path.of("target", "otel-agent.properties");
 
     private final Process process;
     private final Path output;
@@ -43,7 +44,8 @@ final class KurirProcess implements AutoCloseable {
      * too (OTEL_*).
      */
     static KurirProcess startWithAgent(Map<String, String> env) {
-        return start(List.of("-javaagent:" + AGENT.toAbsolutePath()), env);
+        return start(List.of("-javaagent:" + AGENT.toAbsolutePath(),
+                "-Dotel.javaagent.configuration-file=" + AGENT_CONFIGURATION.toAbsolutePath()), env);
     }
 
     private static KurirProcess start(List<String> jvmOptions, Map<String, String> env) {
