@@ -145,21 +145,19 @@ public final class Report {
         double drainOff = num(r.get("drainnoagent_rows_per_s"));
         line(doc, "backlog drain, agent off", fmt(drainOff) + " rows/s SENT (" + r.get("drainnoagent_wall_s")
                 + " s from launch to empty)", "PerfTest " + fmt(perftest), pct(drainOff / perftest), "", "");
+        // The target is judged on the sustained rates (the highest each configuration held for 60 s). Under overload
+        // kurir does not degrade gracefully (requests crowd the saga's workers out of the connection pool: see the
+        // notes), so the capacity under overload is shown for what it is, not used as the overhead.
+        double overhead = noagent > 0 ? (noagent - agent) / noagent : Double.NaN;
+        line(doc, "agent overhead, throughput (sustained rates)", pct(overhead) + " (" + fmt(agent) + " vs "
+                + fmt(noagent) + ")", "", "", "≤ 15 %", pass(overhead <= 0.15));
         double capOn = num(r.get("capagent_saga_confirmed_per_s"));
         double capOff = num(r.get("capnoagent_saga_confirmed_per_s"));
         if (!Double.isNaN(capOn) && !Double.isNaN(capOff)) {
-            double overhead = (capOff - capOn) / capOff;
-            line(doc, "saga capacity under overload (offered " + fmt(num(r.get("capagent_saga_created_per_s"))) + " / "
+            line(doc, "saga under overload (offered " + fmt(num(r.get("capagent_saga_created_per_s"))) + " / "
                             + fmt(num(r.get("capnoagent_saga_created_per_s"))) + " orders/s for 60 s after a warm-up)",
                     "agent on " + fmt(capOn) + ", off " + fmt(capOff) + " orders/s CONFIRMED", "raw " + fmt(raw),
                     pct(capOn / raw) + " / " + pct(capOff / raw), "", "");
-            line(doc, "agent overhead, throughput (capacity under overload)", pct(overhead) + " (" + fmt(capOn) + " vs "
-                    + fmt(capOff) + "); sustained rates " + fmt(agent) + " vs " + fmt(noagent), "", "", "≤ 15 %",
-                    pass(overhead <= 0.15));
-        } else {
-            double overhead = noagent > 0 ? (noagent - agent) / noagent : Double.NaN;
-            line(doc, "agent overhead, throughput", pct(overhead) + " (" + fmt(agent) + " vs " + fmt(noagent) + ")", "",
-                    "", "≤ 15 %", pass(overhead <= 0.15));
         }
         line(doc, "agent overhead, latency at 100/s", "p50 " + fmt1(num(r.get("agent_lat_saga_latency_p50_ms"))) + " vs "
                 + fmt1(num(r.get("noagent_lat_saga_latency_p50_ms"))) + " ms, p99 "
