@@ -20,17 +20,19 @@ class KurirConfigTest {
         assertEquals(8081, config.managementPort());
         assertEquals("development", config.environment());
         assertEquals(Path.of(System.getProperty("user.home"), ".kurir"), config.dataDir());
+        assertEquals(2, config.amqpConsumers());
     }
 
     @Test
     void values_areRead() {
         KurirConfig config = KurirConfig.from(Map.of("KURIR_DB_URL", "jdbc:postgresql://db:5432/kurir",
                 "KURIR_HTTP_PORT", "9000", "KURIR_MANAGEMENT_PORT", "9001", "KURIR_ENVIRONMENT", "staging",
-                "KURIR_DATA_DIR", "/var/lib/kurir"));
+                "KURIR_DATA_DIR", "/var/lib/kurir", "KURIR_AMQP_CONSUMERS", "4"));
         assertEquals(Optional.of("jdbc:postgresql://db:5432/kurir"), config.databaseUrl());
         assertEquals(9000, config.httpPort());
         assertEquals("staging", config.environment());
         assertEquals(Path.of("/var/lib/kurir"), config.dataDir());
+        assertEquals(4, config.amqpConsumers());
     }
 
     @Test
@@ -45,6 +47,7 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_POLL_INTERVAL", Map.of("KURIR_POLL_INTERVAL", "1 second"));
         assertMessageStartsWith("KURIR_POLL_INTERVAL", Map.of("KURIR_POLL_INTERVAL", "0s"));
         assertMessageStartsWith("KURIR_OUTBOX_WORKERS", Map.of("KURIR_OUTBOX_WORKERS", "0"));
+        assertMessageStartsWith("KURIR_AMQP_CONSUMERS", Map.of("KURIR_AMQP_CONSUMERS", "65"));
         assertMessageStartsWith("KURIR_MAX_RETRIES", Map.of("KURIR_MAX_RETRIES", "-1"));
         assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));
         assertMessageStartsWith("KURIR_RETENTION", Map.of("KURIR_RETENTION", "1 week"));
