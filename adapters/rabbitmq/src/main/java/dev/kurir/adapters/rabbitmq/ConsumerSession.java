@@ -41,7 +41,7 @@ final class ConsumerSession {
     static ConsumerSession open(ConnectionFactory factory, String queue, int prefetch, int consumers,
                                 Set<String> declareOnConnect, DeliveryHandler handler)
             throws IOException, TimeoutException {
-        // A thread per subscription, named for the queue (the threads the log lines of its handlers name).
+        // A thread per subscription, named for the queue: the "thread" field of the handlers' log lines says which.
         AtomicInteger threads = new AtomicInteger();
         ExecutorService dispatch = Executors.newFixedThreadPool(consumers, work -> {
             Thread thread = new Thread(work, "kurir-consume-" + queue + "-" + threads.incrementAndGet());
