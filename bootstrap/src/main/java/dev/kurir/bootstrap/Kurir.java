@@ -3,6 +3,7 @@ package dev.kurir.bootstrap;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.kurir.adapters.catalog.HttpItemCatalog;
 import dev.kurir.adapters.http.AdminRoutes;
+import dev.kurir.adapters.http.ConcurrencyLimit;
 import dev.kurir.adapters.http.HealthRoutes;
 import dev.kurir.adapters.http.HttpServer;
 import dev.kurir.adapters.http.ItemsRoutes;
@@ -68,6 +69,8 @@ public final class Kurir implements AutoCloseable {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
+    // How long an API request waits for a turn before it is answered 503 overloaded.
+    private static final Duration API_MAX_WAIT = Duration.ofSeconds(1);
     /** The queue each module consumes. */
     private static final Map<String, String> QUEUES = Map.of("orders", RabbitTopology.ORDERS_ITEM_EVENTS_QUEUE,
             "items", RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE);
@@ -139,7 +142,8 @@ public final class Kurir implements AutoCloseable {
                             new AdminRoutes(admin, config.adminToken()),
                             new MetricsRoutes(new MetricsScraper(registry)))));
             HttpServer api = shutdown.add(Phase.HTTP, HttpServer.start(config.httpHost(), config.httpPort(),
-                    apiRoutes, new HttpServerMetrics(registry)));
+                    apiRoutes, new HttpServerMetrics(registry),
+                    new ConcurrencyLimit(config.apiConcurrency(), API_MAX_WAIT)));
             log.info("kurir is up as {} running {}: API on port {}, management on port {}", config.serviceName(),
                     config.modules(), api.port(), management.port());
             return new Kurir(shutdown, api, management);

@@ -24,14 +24,14 @@ import java.util.regex.Pattern;
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
-                          int databasePoolSize, Optional<String> amqpUri, int amqpPrefetch, int amqpConsumers,
+                          int databasePoolSize, int apiConcurrency, Optional<String> amqpUri, int amqpPrefetch, int amqpConsumers,
                           MessagingSettings messaging, Optional<String> adminToken, Duration retention,
                           Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
             "KURIR_DATA_DIR", "KURIR_HTTP_HOST", "KURIR_HTTP_PORT", "KURIR_MANAGEMENT_PORT", "KURIR_ENVIRONMENT",
-            "KURIR_DB_POOL_SIZE", "KURIR_LOG_FORMAT", "KURIR_AMQP_URI", "KURIR_AMQP_PREFETCH", "KURIR_AMQP_CONSUMERS",
+            "KURIR_DB_POOL_SIZE", "KURIR_API_CONCURRENCY", "KURIR_LOG_FORMAT", "KURIR_AMQP_URI", "KURIR_AMQP_PREFETCH", "KURIR_AMQP_CONSUMERS",
             "KURIR_OUTBOX_WORKERS",
             "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
@@ -90,10 +90,13 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             throw new ConfigException("KURIR_ITEMS_URL", "is required when KURIR_MODULES runs orders without items: "
                     + "the item service's base URL, e.g. http://127.0.0.1:8090");
         }
+        int poolSize = integer(env, "KURIR_DB_POOL_SIZE", 10, 1, 200);
+        // Half the pool by default: the other half stays for the relays and the inbox consumers.
+        int apiConcurrency = integer(env, "KURIR_API_CONCURRENCY", Math.max(1, poolSize / 2), 1, poolSize);
         return new KurirConfig(url, optional(env, "KURIR_DB_USER").orElse("postgres"),
                 optional(env, "KURIR_DB_PASSWORD").orElse(""), dataDir,
                 optional(env, "KURIR_HTTP_HOST").orElse("0.0.0.0"), httpPort, managementPort, environment,
-                integer(env, "KURIR_DB_POOL_SIZE", 10, 1, 200), amqpUri,
+                poolSize, apiConcurrency, amqpUri,
                 integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000),
                 integer(env, "KURIR_AMQP_CONSUMERS", 2, 1, 64), messaging, adminToken,
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
@@ -198,7 +201,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
     public String toString() {
         return "KurirConfig[database=" + databaseUrl.orElse("embedded in " + dataDir) + ", user=" + databaseUser
                 + ", http=" + httpHost + ":" + httpPort + ", management=" + managementPort
-                + ", environment=" + environment + ", pool=" + databasePoolSize
+                + ", environment=" + environment + ", pool=" + databasePoolSize + ", api_concurrency=" + apiConcurrency
                 + ", broker=" + amqpUri.map(KurirConfig::redact).orElse("embedded") + ", " + messaging
                 + ", admin=" + (adminToken.isPresent() ? "on" : "off") + ", retention=" + retention
                 + ", modules=" + new TreeSet<>(modules) + itemsUrl.map(u -> ", items=" + u).orElse("") + "]";

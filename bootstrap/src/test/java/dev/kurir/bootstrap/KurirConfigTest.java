@@ -21,6 +21,7 @@ class KurirConfigTest {
         assertEquals("development", config.environment());
         assertEquals(Path.of(System.getProperty("user.home"), ".kurir"), config.dataDir());
         assertEquals(2, config.amqpConsumers());
+        assertEquals(5, config.apiConcurrency(), "half the pool");
     }
 
     @Test
@@ -48,6 +49,7 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_POLL_INTERVAL", Map.of("KURIR_POLL_INTERVAL", "0s"));
         assertMessageStartsWith("KURIR_OUTBOX_WORKERS", Map.of("KURIR_OUTBOX_WORKERS", "0"));
         assertMessageStartsWith("KURIR_AMQP_CONSUMERS", Map.of("KURIR_AMQP_CONSUMERS", "65"));
+        assertMessageStartsWith("KURIR_API_CONCURRENCY", Map.of("KURIR_API_CONCURRENCY", "11"));
         assertMessageStartsWith("KURIR_MAX_RETRIES", Map.of("KURIR_MAX_RETRIES", "-1"));
         assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));
         assertMessageStartsWith("KURIR_RETENTION", Map.of("KURIR_RETENTION", "1 week"));

@@ -20,22 +20,29 @@ public final class HttpServer implements AutoCloseable {
 
     /** Starts listening on {@code host:port} (port 0 picks a free one). */
     public static HttpServer start(String host, int port, List<RouteGroup> groups) {
-        return start(host, port, groups, Optional.empty());
+        return start(host, port, groups, Optional.empty(), Optional.empty());
     }
 
     /** Starts listening like {@link #start(String, int, List)}, and records every request in {@code metrics}. */
     public static HttpServer start(String host, int port, List<RouteGroup> groups, HttpServerMetrics metrics) {
-        return start(host, port, groups, Optional.of(metrics));
+        return start(host, port, groups, Optional.of(metrics), Optional.empty());
     }
 
-    private static HttpServer start(String host, int port, List<RouteGroup> groups,
-                                    Optional<HttpServerMetrics> metrics) {
+    /** Starts listening like {@link #start(String, int, List, HttpServerMetrics)}, within {@code limit}. */
+    public static HttpServer start(String host, int port, List<RouteGroup> groups, HttpServerMetrics metrics,
+                                   ConcurrencyLimit limit) {
+        return start(host, port, groups, Optional.of(metrics), Optional.of(limit));
+    }
+
+    private static HttpServer start(String host, int port, List<RouteGroup> groups, Optional<HttpServerMetrics> metrics,
+                                    Optional<ConcurrencyLimit> limit) {
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = JsonBody.MAX_BYTES;
             config.jetty.host = host;
             config.jetty.port = port;
+            limit.ifPresent(config.router::handlerWrapper);
             groups.forEach(group -> group.register(config.routes));
             ProblemHandlers.register(config.routes);
             // The request logger runs after the exception handlers, so problem answers are counted with their status.

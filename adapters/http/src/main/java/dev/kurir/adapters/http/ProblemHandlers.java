@@ -52,6 +52,10 @@ final class ProblemHandlers {
                     "the database connection broke while committing: the request may or may not have taken effect; "
                             + "retry it with the same Idempotency-Key, or check, before repeating it");
         });
+        routes.exception(ConcurrencyLimit.OverloadedException.class, (e, ctx) -> {
+            ctx.header("Retry-After", "1");
+            write(ctx, 503, "overloaded", "The service is overloaded", e.getMessage());
+        });
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), slug(e.getStatus()),
                 reason(e.getStatus()), e.getMessage()));
         routes.exception(Exception.class, ProblemHandlers::unexpected);
