@@ -36,31 +36,41 @@ public final class JdbiInboxStore implements InboxStore {
 
     @Override
     public boolean record(IncomingDelivery delivery) {
-        return jdbi.withHandle(handle -> handle.createUpdate("""
-                        INSERT INTO <schema>.inbox
-                            (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent)
-                        VALUES (:messageId, :senderId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
-                                :traceparent)
-                        ON CONFLICT (message_id) DO NOTHING
-                        """)
-                .define("schema", schema.schemaName())
-                .bind("messageId", delivery.messageId())
-                .bind("senderId", delivery.senderId())
-                .bind("eventType", delivery.eventType())
-                .bind("payload", delivery.payloadJson())
-                .bind("exchange", delivery.exchange())
-                .bind("routingKey", delivery.routingKey())
-                .bind("traceparent", delivery.traceparent())
-                .execute() == 1);
+        return insert(delivery, "PENDING", 0, null, null).isPresent();
     }
 
     @Override
     public Optional<InboxMessage> insertProcessed(IncomingDelivery delivery) {
+        return insert(delivery, "PROCESSED", 0, null, null).map(row -> new InboxMessage(row.id(), delivery.messageId(),
+                delivery.eventType(), delivery.senderId(), parse(delivery.payloadJson()), 0, row.createdAt(),
+                delivery.traceparent()));
+    }
+
+    @Override
+    public boolean recordFailedAttempt(IncomingDelivery delivery, String error, Optional<Instant> nextAttemptAt) {
+        // As the workers count attempts: a retry scheduled counts one, giving up does not.
+        return nextAttemptAt.isPresent()
+                ? insert(delivery, "PENDING", 1, error, nextAttemptAt.get().atOffset(ZoneOffset.UTC)).isPresent()
+                : insert(delivery, "FAILED", 0, error, null).isPresent();
+    }
+
+    /** The row's id and creation time. */
+    private record Inserted(long id, Instant createdAt) {
+    }
+
+    /**
+     * Inserts the delivery unless its message id is already there (then empty); {@code nextAttemptAt} null means
+     * due now. Commits on its own, or with the caller's transaction when one is open on this thread.
+     */
+    private Optional<Inserted> insert(IncomingDelivery delivery, String status, int retryCount, String error,
+                                      OffsetDateTime nextAttemptAt) {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         INSERT INTO <schema>.inbox AS t
-                            (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent, status)
+                            (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent, status,
+                             retry_count, error, next_attempt_at)
                         VALUES (:messageId, :senderId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
-                                :traceparent, 'PROCESSED')
+                                :traceparent, CAST(:status AS <schema>.inbox_status), :retryCount, :error,
+                                COALESCE(:nextAttemptAt, now()))
                         ON CONFLICT (message_id) DO NOTHING
                         RETURNING t.id, t.created_at
                         """)
@@ -72,37 +82,13 @@ public final class JdbiInboxStore implements InboxStore {
                 .bind("exchange", delivery.exchange())
                 .bind("routingKey", delivery.routingKey())
                 .bind("traceparent", delivery.traceparent())
-                .map((rs, ctx) -> new InboxMessage(rs.getLong("id"), delivery.messageId(), delivery.eventType(),
-                        delivery.senderId(), parse(delivery.payloadJson()), 0,
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant(), delivery.traceparent()))
-                .findOne());
-    }
-
-    @Override
-    public boolean recordFailedAttempt(IncomingDelivery delivery, String error, Optional<Instant> nextAttemptAt) {
-        // As the workers count attempts: a retry scheduled counts one, giving up does not.
-        return jdbi.withHandle(handle -> handle.createUpdate("""
-                        INSERT INTO <schema>.inbox
-                            (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent, status,
-                             retry_count, error, next_attempt_at)
-                        VALUES (:messageId, :senderId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
-                                :traceparent, CAST(:status AS <schema>.inbox_status), :retryCount, :error,
-                                COALESCE(:nextAttemptAt, now()))
-                        ON CONFLICT (message_id) DO NOTHING
-                        """)
-                .define("schema", schema.schemaName())
-                .bind("messageId", delivery.messageId())
-                .bind("senderId", delivery.senderId())
-                .bind("eventType", delivery.eventType())
-                .bind("payload", delivery.payloadJson())
-                .bind("exchange", delivery.exchange())
-                .bind("routingKey", delivery.routingKey())
-                .bind("traceparent", delivery.traceparent())
-                .bind("status", nextAttemptAt.isPresent() ? "PENDING" : "FAILED")
-                .bind("retryCount", nextAttemptAt.isPresent() ? 1 : 0)
+                .bind("status", status)
+                .bind("retryCount", retryCount)
                 .bind("error", LeasedRows.truncate(error))
-                .bind("nextAttemptAt", nextAttemptAt.map(at -> at.atOffset(ZoneOffset.UTC)).orElse(null))
-                .execute() == 1);
+                .bind("nextAttemptAt", nextAttemptAt)
+                .map((rs, ctx) -> new Inserted(rs.getLong("id"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .findOne());
     }
 
     @Override
