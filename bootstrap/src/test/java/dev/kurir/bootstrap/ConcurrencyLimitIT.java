@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kurir.testing.TestBroker;
-import dev.kurir.testing.TestDatabase;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,36 +24,20 @@ class ConcurrencyLimitIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SOON = Duration.ofSeconds(10);
 
-    private TestDatabase database;
-    private TestBroker broker;
-    private Kurir kurir;
+    private RunningKurir kurir;
     private HttpClientSupport api;
     private Jdbi jdbi;
 
     @BeforeAll
-    void start() throws Exception {
-        database = TestDatabase.create();
-        broker = TestBroker.create();
-        Map<String, String> env = new HashMap<>();
-        env.put("KURIR_DB_URL", database.jdbcUrl());
-        env.put("KURIR_DB_USER", database.user());
-        env.put("KURIR_DB_PASSWORD", database.password());
-        env.put("KURIR_AMQP_URI", broker.amqpUri());
-        env.put("KURIR_HTTP_PORT", "0");
-        env.put("KURIR_MANAGEMENT_PORT", "0");
-        env.put("KURIR_HTTP_HOST", "127.0.0.1");
-        env.put("KURIR_DATA_DIR", Files.createTempDirectory("kurir-limit-it").toString());
-        env.put("KURIR_API_CONCURRENCY", "1");
-        kurir = Kurir.start(KurirConfig.from(env));
-        api = new HttpClientSupport(kurir.apiPort());
-        jdbi = Jdbi.create(database.dataSource());
+    void start() {
+        kurir = RunningKurir.start(Map.of("KURIR_API_CONCURRENCY", "1"));
+        api = kurir.api();
+        jdbi = kurir.jdbi();
     }
 
     @AfterAll
     void stop() {
         kurir.close();
-        broker.close();
-        database.close();
     }
 
     @Test
@@ -66,13 +45,10 @@ class ConcurrencyLimitIT {
         String busySku = createItem(10);
         String otherSku = createItem(10);
         CompletableFuture<HttpResponse<String>> restock;
-        try (Connection holder = database.dataSource().getConnection()) {
-            holder.setAutoCommit(false);
-            try (PreparedStatement lock = holder.prepareStatement(
-                    "SELECT stock FROM items.items WHERE sku = ? FOR UPDATE")) {
-                lock.setString(1, busySku);
-                lock.executeQuery().close();
-            }
+        try (Handle holder = jdbi.open()) {
+            holder.begin();
+            holder.createQuery("SELECT stock FROM items.items WHERE sku = :sku FOR UPDATE").bind("sku", busySku)
+                    .mapTo(Integer.class).one();
             // The only turn: a restock waiting for the row lock held here.
             restock = CompletableFuture.supplyAsync(
                     () -> api.postJson("/api/items/" + busySku + "/restock", "{\"quantity\":5}"));
