@@ -350,17 +350,35 @@ phase_raw_saga() {
 # phase_kurir LABEL AGENT: start-up (empty database, then restart), idle RSS, the rate search, the sustained run at the
 # rate found (RSS under load, PostgreSQL transactions per order), and the latency run at LATENCY_RATE (with the time
 # of each stage from the rows' timestamps).
+# start_seeded_kurir LABEL AGENT: a scratch database and vhost (DB, VHOST); kurir started once on them to migrate
+# and seed the items (STARTUP_FIRST_MS), stopped, the tables analysed, and started again (STARTUP_MS, KURIR_PID).
+start_seeded_kurir() {
+  local label=$1 agent=$2
+  scratch_db "$label"
+  scratch_vhost "$label"
+  start_kurir "$label-first" "$agent" "$DB" "$VHOST"
+  STARTUP_FIRST_MS=$STARTUP_MS
+  seed_items
+  stop_kurir
+  vacuum_now "$DB"
+  start_kurir "$label" "$agent" "$DB" "$VHOST"
+}
+
+# warm_up LABEL URL JDBC DB: a JVM just started runs interpreted code, so 20 s at a low rate first, so that what
+# follows measures kurir, not the JIT compiler (without it the rate search's first step failed in every run).
+warm_up() {
+  log "kurir $1: warm-up, 20s at 50/s"
+  loadgen "$WORK/$1-warmup.out" url="$2" db="$3" mode=fixed rate=50 seconds=20
+  wait_quiet "$4" orders.orders
+}
+
 phase_kurir() {
   wait_services
   local label=$1 agent=$2 db vhost start
-  scratch_db "$label"; db=$DB
-  scratch_vhost "$label"; vhost=$VHOST
-  start_kurir "$label-first" "$agent" "$db" "$vhost"
-  put "${label}_startup_first_ms" "$STARTUP_MS"
-  seed_items
-  stop_kurir
-  vacuum_now "$db"
-  start_kurir "$label" "$agent" "$db" "$vhost"
+  start_seeded_kurir "$label" "$agent"
+  db=$DB
+  vhost=$VHOST
+  put "${label}_startup_first_ms" "$STARTUP_FIRST_MS"
   put "${label}_startup_ms" "$STARTUP_MS"
   sleep 5
   put "${label}_rss_idle_mb" "$(( $(rss_kb "$KURIR_PID") / 1024 ))"
@@ -377,11 +395,7 @@ phase_kurir() {
   else
     local raw
     raw=$(get fixed_raw_confirmed_per_s)
-    # A JVM just started runs interpreted code: 20 s at a low rate first, so that the search measures kurir, not the
-    # JIT compiler (without it the search's first step failed in every run).
-    log "kurir $label: warm-up, 20s at 50/s"
-    loadgen "$WORK/$label-warmup.out" url="$url" db="$jdbc" mode=fixed rate=50 seconds=20
-    wait_quiet "$db" orders.orders
+    warm_up "$label" "$url" "$jdbc" "$db"
     start=$(awk -v r="${raw:-0}" 'BEGIN {s = r / 8; if (s < 50) s = 50; printf "%.0f", s}')
     log "kurir $label: rate search from ${start}/s"
     loadgen "$WORK/$label-stairs.out" url="$url" db="$jdbc" mode=stairs start="$start" factor=1.2 step="$STEP_SECONDS"
@@ -434,18 +448,12 @@ phase_kurir() {
 phase_capacity() {
   wait_services
   local label=$1 agent=$2 db vhost
-  scratch_db "$label"; db=$DB
-  scratch_vhost "$label"; vhost=$VHOST
-  start_kurir "$label-first" "$agent" "$db" "$vhost"
-  seed_items
-  stop_kurir
-  vacuum_now "$db"
-  start_kurir "$label" "$agent" "$db" "$vhost"
+  start_seeded_kurir "$label" "$agent"
+  db=$DB
+  vhost=$VHOST
   start_vacuum "$db"
   local url="http://127.0.0.1:$API_PORT" jdbc="jdbc:postgresql://$PG_HOST:$PG_PORT/$db"
-  log "kurir $label: warm-up, 20s at 50/s"
-  loadgen "$WORK/$label-warmup.out" url="$url" db="$jdbc" mode=fixed rate=50 seconds=20
-  wait_quiet "$db" orders.orders
+  warm_up "$label" "$url" "$jdbc" "$db"
   log "kurir $label: overload, ${SAGA_SECONDS}s at ${OVERLOAD_RATE}/s"
   loadgen "$WORK/$label-overload.out" url="$url" db="$jdbc" mode=fixed rate="$OVERLOAD_RATE" seconds="$SAGA_SECONDS"
   absorb "$WORK/$label-overload.out" "${label}_"
