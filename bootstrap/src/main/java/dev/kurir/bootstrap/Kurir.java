@@ -69,8 +69,9 @@ public final class Kurir implements AutoCloseable {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
-    // How long an API request waits for a turn before it is answered 503 overloaded.
-    private static final Duration API_MAX_WAIT = Duration.ofSeconds(1);
+    // How long an API request waits for a turn before it is answered 503 overloaded: as long as it could wait for a
+    // connection from the pool (Database), so the limit refuses nothing sooner than the pool would have.
+    private static final Duration API_MAX_WAIT = Duration.ofSeconds(3);
     /** The queue each module consumes. */
     private static final Map<String, String> QUEUES = Map.of("orders", RabbitTopology.ORDERS_ITEM_EVENTS_QUEUE,
             "items", RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE);

@@ -65,7 +65,7 @@ class ConcurrencyLimitIT {
             JsonNode problem = JSON.readTree(refused.body());
             assertEquals("/problems/overloaded", problem.path("type").asText());
             assertEquals(503, problem.path("status").asInt());
-            assertTrue(waited.compareTo(Duration.ofMillis(900)) >= 0, "waited for a turn first: " + waited);
+            assertTrue(waited.compareTo(Duration.ofMillis(2900)) >= 0, "waited for a turn first: " + waited);
 
             HttpResponse<String> ready = new HttpClientSupport(kurir.managementPort()).get("/health/ready");
             assertEquals(200, ready.statusCode(), "the management port has no limit: " + ready.body());
