@@ -119,7 +119,7 @@ public final class Kurir implements AutoCloseable {
             if (config.modules().contains("items")) {
                 OutboxRelay relay = messaging.relay("items", "item-service");
                 ItemsModule module = ItemsModule.create(new ItemsModule.Dependencies(new JdbiItemRepository(jdbi),
-                        new JdbiOutbox(jdbi, ModuleSchema.ITEMS, relay::wakeUp), unitOfWork, clock));
+                        new JdbiOutbox(jdbi, ModuleSchema.ITEMS, relay), unitOfWork, clock));
                 messaging.inbox("items", relay, module.inboxHandlers());
                 apiRoutes.add(new ItemsRoutes(module));
                 items = Optional.of(module);
@@ -130,7 +130,7 @@ public final class Kurir implements AutoCloseable {
                         .orElseGet(() -> new HttpItemCatalog(config.itemsUrl().orElseThrow()));
                 OutboxRelay relay = messaging.relay("orders", "order-service");
                 OrdersModule module = OrdersModule.create(new OrdersModule.Dependencies(new JdbiOrderRepository(jdbi),
-                        new JdbiIdempotencyKeys(jdbi), catalog, new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay::wakeUp),
+                        new JdbiIdempotencyKeys(jdbi), catalog, new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay),
                         unitOfWork, clock));
                 messaging.inbox("orders", relay, module.inboxHandlers());
                 apiRoutes.add(new OrdersRoutes(module));

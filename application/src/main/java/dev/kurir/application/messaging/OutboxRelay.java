@@ -1,5 +1,6 @@
 package dev.kurir.application.messaging;
 
+import dev.kurir.application.messaging.port.in.RelayHandOff;
 import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.MessagePublisher;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -10,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -17,9 +21,16 @@ import java.util.function.Supplier;
  * and mark them SENT once the broker confirmed. A refused message is retried with backoff and becomes FAILED
  * after the last retry; a broker that cannot be reached is no message's fault, so the rows are released
  * untouched and the worker waits for the broker with a growing pause.
+ *
+ * <p>Rows written in this process are mostly not claimed at all: the outbox writer leases them to the relay as it
+ * inserts them and hands them over after the commit ({@link RelayHandOff}), which saves a transaction per batch and
+ * the wait for a claim. The table is still claimed from after every wake-up for unleased rows, after a full claim,
+ * and once per poll interval, for retries and for rows whose hand-over was lost with a process.
  */
-public final class OutboxRelay implements AutoCloseable {
+public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(5);
+    /** Handed-over rows held at most, in batches: enough for bursts, and published long before their lease ends. */
+    private static final int HAND_OFF_BATCHES = 10;
 
     private final String module;
     private final OutboxStore store;
@@ -31,6 +42,10 @@ public final class OutboxRelay implements AutoCloseable {
     private final RetryPolicy retries;
     private final WakeUpSignal signal = new WakeUpSignal();
     private final WorkerPool pool = new WorkerPool(signal);
+    private final BlockingQueue<OutboundMessage> handedOver;
+    private final String handOffOwner;
+    private final AtomicBoolean unleasedCommitted = new AtomicBoolean();
+    private volatile boolean closed;
 
     public OutboxRelay(String module, OutboxStore store, MessagePublisher publisher, MessagingSettings settings,
                        MessagingListener listener, MessagingTracing tracing, Clock clock) {
@@ -42,6 +57,8 @@ public final class OutboxRelay implements AutoCloseable {
         this.tracing = tracing;
         this.clock = clock;
         this.retries = new RetryPolicy(settings.maxRetries(), settings.retryBackoff(), clock);
+        this.handedOver = new ArrayBlockingQueue<>(HAND_OFF_BATCHES * settings.batchSize());
+        this.handOffOwner = WorkerPool.sharedId(module, "relay");
     }
 
     public void start() {
@@ -55,21 +72,66 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Tells the workers that rows were committed; call it after the commit. */
-    public void wakeUp() {
+    /**
+     * Offers a lease while the hand-over queue is at most half full: a row leased now reaches the queue only at its
+     * commit, and the other half is room for the rows of transactions still open.
+     */
+    @Override
+    public Optional<String> leaseOwner() {
+        return !closed && handedOver.size() <= handedOver.remainingCapacity() ? Optional.of(handOffOwner)
+                : Optional.empty();
+    }
+
+    @Override
+    public void committed(OutboundMessage message) {
+        if (closed || !handedOver.offer(message)) {
+            // No room after all (or no workers left): free the lease, so that a claim finds the row now, not later.
+            quietly(() -> store.release(handOffOwner, List.of(message.id())));
+            unleasedCommitted.set(true);
+        }
         signal.signal();
     }
 
-    /** Stops the workers after the batch each holds is published and marked. */
+    /** Tells the workers that unleased rows were committed, or released by an operator; call it after the commit. */
+    @Override
+    public void wakeUp() {
+        unleasedCommitted.set(true);
+        signal.signal();
+    }
+
+    /**
+     * Stops the workers after the batch each holds is published and marked, then frees the rows still waiting in
+     * the hand-over queue for the next relay to claim.
+     */
     @Override
     public void close() {
+        closed = true;
         pool.close();
+        List<Long> waiting = new ArrayList<>();
+        handedOver.forEach(message -> waiting.add(message.id()));
+        handedOver.clear();
+        if (!waiting.isEmpty()) {
+            try {
+                quietly(() -> store.release(handOffOwner, waiting));
+            } catch (RuntimeException e) {
+                listener.workerFailed(module, handOffOwner, e); // their lease runs out instead
+            }
+        }
+    }
+
+    /** The rows of one round, and the lease owner they are settled as. */
+    private record Batch(String owner, List<OutboundMessage> messages) {
+        List<Long> ids() {
+            return messages.stream().map(OutboundMessage::id).toList();
+        }
     }
 
     /** The state of one worker thread. */
     private final class Worker {
         private final String workerId;
         private Duration outagePause = Duration.ofMillis(100);
+        private long lastClaim;
+        private boolean tableHasMore = true; // rows may be waiting from before this process started
 
         Worker(String workerId) {
             this.workerId = workerId;
@@ -77,29 +139,48 @@ public final class OutboxRelay implements AutoCloseable {
 
         @SuppressWarnings("try") // the scope only has to be open
         boolean relayOnce() {
-            List<OutboundMessage> batch = quietly(() -> store.claim(workerId, settings.batchSize(), settings.lease()));
-            if (batch.isEmpty()) {
-                return false;
+            Batch batch = nextBatch();
+            if (batch.messages().isEmpty()) {
+                return !handedOver.isEmpty();
             }
             List<PublishOutcome> outcomes;
             // The publisher continues each message's own trace; connecting and confirming belong to none.
             try (MessagingTracing.Scope quiet = tracing.background()) {
-                outcomes = publisher.publish(batch);
+                outcomes = publisher.publish(batch.messages());
             } catch (BrokerUnavailableException e) {
-                quietly(() -> store.release(workerId, batch.stream().map(OutboundMessage::id).toList()));
+                quietly(() -> store.release(batch.owner(), batch.ids()));
+                unleasedCommitted.set(true);
                 listener.brokerUnavailable(module, workerId, e.getMessage());
                 pool.sleep(outagePause);
                 outagePause = min(outagePause.multipliedBy(2), MAX_OUTAGE_PAUSE);
                 return true;
             }
             outagePause = Duration.ofMillis(100);
-            record(outcomes);
-            // A partial batch took every row that was due: wait for the next commit's signal (or the poll) rather
-            // than run a claim that finds nothing. A full one may have left rows behind: claim again at once.
-            return batch.size() >= settings.batchSize();
+            record(batch.owner(), outcomes);
+            return tableHasMore || !handedOver.isEmpty();
         }
 
-        private void record(List<PublishOutcome> outcomes) {
+        /**
+         * Handed-over rows first; a claim when the table may hold rows for this relay: unleased ones were committed,
+         * the last claim was full, or a poll interval passed since the last claim (retries fall due without a signal).
+         */
+        private Batch nextBatch() {
+            long now = System.nanoTime();
+            boolean pollDue = now - lastClaim >= settings.pollInterval().toNanos();
+            if (!pollDue && !tableHasMore && !unleasedCommitted.getAndSet(false)) {
+                List<OutboundMessage> handed = new ArrayList<>(settings.batchSize());
+                handedOver.drainTo(handed, settings.batchSize());
+                return new Batch(handOffOwner, handed);
+            }
+            lastClaim = now;
+            List<OutboundMessage> claimed = quietly(() -> store.claim(workerId, settings.batchSize(), settings.lease()));
+            // A partial claim took every row that was due: wait for the next signal (or the poll) rather than run a
+            // claim that finds nothing. A full one may have left rows behind: claim again at once.
+            tableHasMore = claimed.size() >= settings.batchSize();
+            return new Batch(workerId, claimed);
+        }
+
+        private void record(String owner, List<PublishOutcome> outcomes) {
             List<Long> sent = new ArrayList<>();
             for (PublishOutcome outcome : outcomes) {
                 OutboundMessage message = outcome.message();
@@ -109,14 +190,14 @@ public final class OutboxRelay implements AutoCloseable {
                 }
                 Optional<java.time.Instant> next = retries.nextAttempt(message.retryCount());
                 if (next.isPresent()) {
-                    quietly(() -> store.scheduleRetry(workerId, message.id(), outcome.failure(), next.get()));
+                    quietly(() -> store.scheduleRetry(owner, message.id(), outcome.failure(), next.get()));
                 } else {
-                    quietly(() -> store.markFailed(workerId, message.id(), outcome.failure()));
+                    quietly(() -> store.markFailed(owner, message.id(), outcome.failure()));
                 }
                 listener.publishFailed(module, workerId, message, outcome.failure(), next.isPresent());
             }
             if (!sent.isEmpty()) {
-                quietly(() -> store.markSent(workerId, sent));
+                quietly(() -> store.markSent(owner, sent));
                 var now = clock.instant();
                 outcomes.stream().filter(PublishOutcome::isConfirmed).forEach(outcome -> listener.published(module,
                         workerId, outcome.message(), Duration.between(outcome.message().createdAt(), now)));

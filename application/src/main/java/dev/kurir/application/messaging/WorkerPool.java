@@ -27,6 +27,11 @@ final class WorkerPool implements AutoCloseable {
         return module + "-" + role + "-" + index + "@" + INSTANCE;
     }
 
+    /** A lease owner shared by a module's workers of one role in this process, e.g. {@code orders-relay@4711-3f2a}. */
+    static String sharedId(String module, String role) {
+        return module + "-" + role + "@" + INSTANCE;
+    }
+
     private static String instanceId() {
         return ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 4);
     }

@@ -2,49 +2,72 @@ package dev.kurir.adapters.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kurir.application.messaging.port.in.RelayHandOff;
+import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.observability.tracing.TraceContexts;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** The outbox table of one module's schema. Each row keeps the trace context it was written in. */
+/**
+ * The outbox table of one module's schema. Each row keeps the trace context it was written in. A row is written
+ * leased to this process's relay when the relay has room for it, and handed to the relay once committed.
+ */
 public final class JdbiOutbox implements Outbox {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
     private final ModuleSchema schema;
-    private final Runnable afterCommit;
+    private final RelayHandOff relay;
 
-    /** @param afterCommit runs once the appending transaction has committed: it wakes the relay at once */
-    public JdbiOutbox(Jdbi jdbi, ModuleSchema schema, Runnable afterCommit) {
+    public JdbiOutbox(Jdbi jdbi, ModuleSchema schema, RelayHandOff relay) {
         this.jdbi = jdbi;
         this.schema = schema;
-        this.afterCommit = afterCommit;
+        this.relay = relay;
     }
 
     @Override
     public void append(OutgoingMessage message) {
         String payload = toJson(message);
+        String traceparent = TraceContexts.current();
         jdbi.useHandle(handle -> {
             if (!handle.isInTransaction()) {
                 throw new IllegalStateException("the outbox must be written inside the business transaction");
             }
-            handle.createUpdate("""
-                            INSERT INTO <schema>.outbox
-                                (message_id, event_type, payload, exchange, routing_key, traceparent)
-                            VALUES (:messageId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
-                                    :traceparent)
-                            """)
-                    .define("schema", schema.schemaName())
-                    .bind("messageId", message.messageId())
-                    .bind("eventType", message.eventType())
-                    .bind("payload", payload)
-                    .bind("exchange", message.exchange())
-                    .bind("routingKey", message.routingKey())
-                    .bind("traceparent", TraceContexts.current())
-                    .execute();
-            handle.afterCommit(afterCommit);
+            Optional<String> leaseOwner = relay.leaseOwner();
+            OutboundMessage row = insert(handle, message, payload, traceparent, leaseOwner.orElse(null));
+            if (leaseOwner.isPresent()) {
+                handle.afterCommit(() -> relay.committed(row));
+            } else {
+                handle.afterCommit(relay::wakeUp);
+            }
         });
+    }
+
+    private OutboundMessage insert(Handle handle, OutgoingMessage message, String payload, String traceparent,
+                                   String leaseOwner) {
+        return handle.createQuery("""
+                        INSERT INTO <schema>.outbox
+                            (message_id, event_type, payload, exchange, routing_key, traceparent, locked_by, locked_at)
+                        VALUES (:messageId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey, :traceparent,
+                                :leaseOwner, CASE WHEN CAST(:leaseOwner AS text) IS NULL THEN NULL ELSE now() END)
+                        RETURNING id, created_at
+                        """)
+                .define("schema", schema.schemaName())
+                .bind("messageId", message.messageId())
+                .bind("eventType", message.eventType())
+                .bind("payload", payload)
+                .bind("exchange", message.exchange())
+                .bind("routingKey", message.routingKey())
+                .bind("traceparent", traceparent)
+                .bind("leaseOwner", leaseOwner)
+                .map((rs, ctx) -> new OutboundMessage(rs.getLong("id"), message.messageId(), message.eventType(),
+                        message.exchange(), message.routingKey(), payload, 0,
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(), traceparent))
+                .one();
     }
 
     private static String toJson(OutgoingMessage message) {

@@ -57,7 +57,11 @@ class MessageStoresIT {
     }
 
     private void appendOutbox(int count) {
-        JdbiOutbox writer = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, () -> { });
+        appendOutbox(count, RecordingHandOff.full());
+    }
+
+    private void appendOutbox(int count, RecordingHandOff relay) {
+        JdbiOutbox writer = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay);
         new JdbiUnitOfWork(jdbi).inTransaction(() -> {
             for (int i = 0; i < count; i++) {
                 writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created",
@@ -128,6 +132,47 @@ class MessageStoresIT {
         outbox.markSent("other", List.of(message.id()));
         assertEquals("SENT", outboxRow(message.id()).get("status"));
         assertEquals(null, outboxRow(message.id()).get("locked_by"));
+    }
+
+    @Test
+    void aRowWrittenLeased_isHandedOverAfterCommit_andNoClaimTakesIt_untilTheLeaseRunsOut() {
+        RecordingHandOff relay = RecordingHandOff.leasingTo("orders-relay@1");
+        appendOutbox(2, relay);
+
+        assertEquals(0, relay.wakeUps.get(), "handed over, not claimed: nobody needs waking for a claim");
+        assertEquals(2, relay.committed.size());
+        OutboundMessage first = relay.committed.get(0);
+        assertEquals("{\"order_id\":\"o-0\"}", first.payloadJson());
+        assertEquals("orders-relay@1", outboxRow(first.id()).get("locked_by"));
+        assertTrue(outbox.claim("w1", 10, LEASE).isEmpty(), "a live lease is respected");
+
+        outbox.markSent("orders-relay@1", List.of(first.id()));
+        assertEquals("SENT", outboxRow(first.id()).get("status"));
+        jdbi.useHandle(h -> h.execute("UPDATE orders.outbox SET locked_at = now() - interval '1 minute'"));
+        List<OutboundMessage> reclaimed = outbox.claim("w1", 10, LEASE);
+        assertEquals(1, reclaimed.size(), "the other row's process died: its lease ran out and a claim takes it");
+        OutboundMessage second = relay.committed.get(1);
+        assertEquals(List.of(second.id(), second.messageId(), second.createdAt(), second.retryCount()),
+                List.of(reclaimed.get(0).id(), reclaimed.get(0).messageId(), reclaimed.get(0).createdAt(),
+                        reclaimed.get(0).retryCount()), "the handed-over row is the row as stored");
+    }
+
+    @Test
+    void aRowWrittenLeased_inATransactionThatRollsBack_isNeitherStoredNorHandedOver() {
+        RecordingHandOff relay = RecordingHandOff.leasingTo("orders-relay@1");
+        JdbiOutbox writer = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay);
+        try {
+            new JdbiUnitOfWork(jdbi).inTransaction(() -> {
+                writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created",
+                        Map.of("order_id", "o-1")));
+                throw new IllegalStateException("the business change failed");
+            });
+        } catch (IllegalStateException expected) {
+            // the point of the test
+        }
+        assertTrue(relay.committed.isEmpty());
+        long rows = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM orders.outbox").mapTo(Long.class).one());
+        assertEquals(0, rows);
     }
 
     @Test

@@ -38,7 +38,7 @@ class PostgresAdaptersIT {
     private JdbiOrderRepository orders;
     private JdbiItemRepository items;
     private JdbiOutbox ordersOutbox;
-    private final java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+    private RecordingHandOff relay;
 
     @BeforeAll
     static void migrate() {
@@ -60,8 +60,8 @@ class PostgresAdaptersIT {
         unitOfWork = new JdbiUnitOfWork(jdbi);
         orders = new JdbiOrderRepository(jdbi);
         items = new JdbiItemRepository(jdbi);
-        commits.set(0);
-        ordersOutbox = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, commits::incrementAndGet);
+        relay = RecordingHandOff.full();
+        ordersOutbox = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay);
         jdbi.useHandle(h -> h.execute("TRUNCATE orders.orders, orders.order_lines, orders.outbox, items.items CASCADE"));
     }
 
@@ -91,7 +91,7 @@ class PostgresAdaptersIT {
             return null;
         });
 
-        assertEquals(1, commits.get(), "the relay is woken once the transaction committed");
+        assertEquals(1, relay.wakeUps.get(), "the relay is woken once the transaction committed");
         Order found = orders.findById(order.orderId()).orElseThrow();
         assertEquals("387.25", found.amount().toString());
         assertEquals(OrderStatus.PENDING, found.status());
@@ -140,7 +140,7 @@ class PostgresAdaptersIT {
         assertEquals(0, count("orders.orders"));
         assertEquals(0, count("orders.order_lines"));
         assertEquals(0, count("orders.outbox"));
-        assertEquals(0, commits.get(), "no wake-up for a rolled-back transaction");
+        assertEquals(0, relay.wakeUps.get(), "no wake-up for a rolled-back transaction");
     }
 
     @Test

@@ -10,7 +10,8 @@ public interface InboxReceiver {
     boolean handles(String eventType);
 
     /**
-     * Records the delivery as PENDING in the inbox, committed when this returns.
+     * Records the delivery in the inbox, applied (PROCESSED) or stored for a retry (PENDING, FAILED), committed when
+     * this returns.
      *
      * @return false when a message with the same id was recorded before (a duplicate, ignored)
      * @throws RuntimeException if the inbox cannot be written (e.g. the database is down); the delivery must then

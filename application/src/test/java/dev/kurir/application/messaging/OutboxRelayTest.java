@@ -1,0 +1,186 @@
+package dev.kurir.application.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kurir.application.messaging.port.out.MessagePublisher;
+import dev.kurir.application.messaging.port.out.OutboundMessage;
+import dev.kurir.application.messaging.port.out.OutboxStore;
+import dev.kurir.application.messaging.port.out.PublishOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** How the relay takes rows handed over at commit, and how it still finds the rows nobody handed over. */
+class OutboxRelayTest {
+    private static final Duration NO_POLL = Duration.ofHours(1);
+
+    private final OutboxTable table = new OutboxTable();
+    private final List<OutboundMessage> published = new CopyOnWriteArrayList<>();
+    private final MessagePublisher broker = batch -> {
+        published.addAll(batch);
+        return batch.stream().map(PublishOutcome::confirmed).toList();
+    };
+
+    private OutboxRelay relay(Duration pollInterval) {
+        return new OutboxRelay("orders", table, broker, new MessagingSettings(2, 1, 100, pollInterval, 3,
+                Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { }, MessagingTracing.NONE,
+                Clock.systemUTC());
+    }
+
+    @Test
+    void rowsHandedOver_arePublishedAndMarkedSent_withoutAnyClaimBeyondTheFirst() throws InterruptedException {
+        try (OutboxRelay relay = relay(NO_POLL)) {
+            relay.start();
+            await(() -> table.claims() == 2, "each worker claims once at start, for rows left from before");
+            for (int i = 0; i < 50; i++) {
+                String owner = relay.leaseOwner().orElseThrow();
+                relay.committed(table.insert(owner));
+            }
+            await(() -> table.count("SENT") == 50, "all 50 marked SENT");
+            assertEquals(50, published.size());
+            assertEquals(2, table.claims(), "no claim: the rows came from the hand-over");
+        }
+    }
+
+    @Test
+    void aRowWrittenUnleased_isClaimedAtTheWakeUp() throws InterruptedException {
+        try (OutboxRelay relay = relay(NO_POLL)) {
+            relay.start();
+            await(() -> table.claims() == 2, "the start-up claims");
+            table.insert(null);
+            relay.wakeUp();
+            await(() -> table.count("SENT") == 1, "the unleased row is claimed and sent");
+        }
+    }
+
+    @Test
+    void aRowNobodySignalled_isFoundByThePoll() throws InterruptedException {
+        try (OutboxRelay relay = relay(Duration.ofMillis(50))) {
+            relay.start();
+            await(() -> table.claims() >= 2, "the start-up claims");
+            table.insert(null); // e.g. a retry falling due, or a row whose lease ran out: no signal comes
+            await(() -> table.count("SENT") == 1, "the poll claims it");
+        }
+    }
+
+    @Test
+    void noLeaseIsOffered_onceHalfTheHandOverQueueIsTaken() {
+        OutboxRelay relay = relay(NO_POLL); // not started: nothing drains the queue
+        for (int i = 0; i < 500; i++) {
+            relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
+        }
+        assertTrue(relay.leaseOwner().isPresent(), "500 of 1,000 places taken: still room");
+        relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
+        assertTrue(relay.leaseOwner().isEmpty(), "more than half taken: new rows are written unleased");
+        relay.close();
+    }
+
+    @Test
+    void closing_freesTheRowsStillWaitingToBePublished() {
+        OutboxRelay relay = relay(NO_POLL);
+        for (int i = 0; i < 3; i++) {
+            relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
+        }
+        relay.close();
+        assertEquals(3, table.claimable(), "released for the next relay to claim");
+        assertTrue(relay.leaseOwner().isEmpty(), "a closed relay takes nothing more");
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    /** The outbox table's lease protocol in memory: enough to see which rows the relay claims and settles. */
+    private static final class OutboxTable implements OutboxStore {
+        private final Map<Long, Row> rows = new LinkedHashMap<>();
+        private long nextId = 1;
+        private int claims;
+
+        private static final class Row {
+            final OutboundMessage message;
+            String status = "PENDING";
+            String lockedBy;
+
+            Row(OutboundMessage message, String lockedBy) {
+                this.message = message;
+                this.lockedBy = lockedBy;
+            }
+        }
+
+        synchronized OutboundMessage insert(String leaseOwner) {
+            long id = nextId++;
+            OutboundMessage message = new OutboundMessage(id, UUID.randomUUID(), "order.created", "orders",
+                    "order.created", "{}", 0, Instant.now(), null);
+            rows.put(id, new Row(message, leaseOwner));
+            return message;
+        }
+
+        synchronized int claims() {
+            return claims;
+        }
+
+        synchronized long count(String status) {
+            return rows.values().stream().filter(row -> row.status.equals(status)).count();
+        }
+
+        synchronized long claimable() {
+            return rows.values().stream().filter(row -> row.status.equals("PENDING") && row.lockedBy == null).count();
+        }
+
+        @Override
+        public synchronized List<OutboundMessage> claim(String workerId, int limit, Duration lease) {
+            claims++;
+            List<OutboundMessage> claimed = new ArrayList<>();
+            for (Row row : rows.values()) {
+                if (claimed.size() < limit && row.status.equals("PENDING") && row.lockedBy == null) {
+                    row.lockedBy = workerId;
+                    claimed.add(row.message);
+                }
+            }
+            return claimed;
+        }
+
+        @Override
+        public synchronized void markSent(String workerId, List<Long> ids) {
+            settle(workerId, ids, "SENT");
+        }
+
+        @Override
+        public synchronized void scheduleRetry(String workerId, long id, String error, Instant nextAttemptAt) {
+            settle(workerId, List.of(id), "PENDING");
+        }
+
+        @Override
+        public synchronized void markFailed(String workerId, long id, String error) {
+            settle(workerId, List.of(id), "FAILED");
+        }
+
+        @Override
+        public synchronized void release(String workerId, List<Long> ids) {
+            settle(workerId, ids, "PENDING");
+        }
+
+        private void settle(String workerId, List<Long> ids, String status) {
+            for (long id : ids) {
+                Row row = rows.get(id);
+                if (row.status.equals("PENDING") && workerId.equals(row.lockedBy)) {
+                    row.status = status;
+                    row.lockedBy = null;
+                }
+            }
+        }
+    }
+}
