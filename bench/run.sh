@@ -14,7 +14,7 @@
 # missing or older than the sources, as ./kurir does; --no-build skips that) with the OpenTelemetry agent from
 # bootstrap/target/opentelemetry-javaagent.jar, exporting every trace over OTLP/HTTP to a local sink.
 #
-# Knobs (environment): BENCH_SAGA_SECONDS (60), BENCH_OVERLOAD_RATE (320, the capacity phase's offered rate), BENCH_LATENCY_RATE (100), BENCH_LATENCY_SECONDS (60),
+# Knobs (environment): BENCH_SAGA_SECONDS (60), BENCH_OVERLOAD_RATE (the capacity phase's offered rate; 1.5 x the best sustained rate of the run, or 480), BENCH_LATENCY_RATE (100), BENCH_LATENCY_SECONDS (60),
 # BENCH_DRAIN_ROWS (100000), BENCH_LIMIT_SECONDS (15), BENCH_STEP_SECONDS (8), KURIR_ENV (extra KURIR_* settings for
 # every kurir started, e.g. "KURIR_OUTBOX_BATCH_SIZE=200 KURIR_DB_POOL_SIZE=16"), BENCH_KURIR_JAR / BENCH_AGENT_JAR
 # (another jar than bootstrap/target's), BENCH_JFR=1 (record a JFR profile of
@@ -54,7 +54,7 @@ SAGA_SECONDS=${BENCH_SAGA_SECONDS:-60}
 LATENCY_RATE=${BENCH_LATENCY_RATE:-100}
 LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-60}
 DRAIN_ROWS=${BENCH_DRAIN_ROWS:-100000}
-OVERLOAD_RATE=${BENCH_OVERLOAD_RATE:-320}
+OVERLOAD_RATE=${BENCH_OVERLOAD_RATE:-}
 LIMIT_SECONDS=${BENCH_LIMIT_SECONDS:-15}
 STEP_SECONDS=${BENCH_STEP_SECONDS:-8}
 KURIR_JAR=${BENCH_KURIR_JAR:-$ROOT/bootstrap/target/kurir.jar}
@@ -240,6 +240,32 @@ stop_kurir() {
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
+# Where the CPU goes. cpu_ticks [PID]: "postgres rabbitmq pid busy", CPU time in clock ticks (user + system) of all
+# PostgreSQL processes, of RabbitMQ's Erlang VM, of PID (0 without one), and of the whole machine (/proc/stat).
+# cpu_per_order BEFORE AFTER ORDERS: the difference as milliseconds of one core per order, "postgres / rabbitmq /
+# pid / rest" (rest: everything else, e.g. the load generator). Backends that exit in between are not counted.
+proc_ticks() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo $t; }
+cpu_ticks() {
+  echo "$(proc_ticks $(pgrep -x postgres)) $(proc_ticks $(pgrep -f beam.smp)) $(proc_ticks ${1:-}) \
+$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)"
+}
+# cpu_window FILE PID SECONDS RATE: run in the background beside a load of RATE orders/s lasting SECONDS: the CPU per
+# order between its 5th second and 2 s before its end (the raw saga's connections live only as long as its run).
+cpu_window() {
+  sleep 5
+  local c0 c1 pid=$2
+  c0=$(cpu_ticks "$pid")
+  sleep $(( $3 - 7 ))
+  c1=$(cpu_ticks "$pid")
+  cpu_per_order "$c0" "$c1" "$(awk -v r="$4" -v s="$3" 'BEGIN {print r * (s - 7)}')" > "$1"
+}
+cpu_per_order() {
+  awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); if (n <= 0) exit
+    for (i = 1; i <= 4; i++) d[i] = (y[i] - x[i]) * 1000 / hz / n
+    printf "%.2f / %.2f / %.2f / %.2f", d[1], d[2], d[3], d[4] - d[1] - d[2] - d[3] }'
+}
+
 # rss_sampler PID FILE: the max VmRSS seen, written to FILE every second until the process or the caller stops it.
 rss_sampler() {
   local pid=$1 file=$2 max=0 now
@@ -332,11 +358,16 @@ phase_raw_saga() {
     x0=$(xacts "$db")
     "$JAVA" -cp "$TOOLS_CP" "$ROOT/bench/src/RawSaga.java" db="jdbc:postgresql://$PG_HOST:$PG_PORT/$db" \
       amqp="amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$vhost" mode=fixed rate="$rate" seconds="$SAGA_SECONDS" \
-      > "$WORK/raw-fixed-$attempt.out" 2> "$WORK/raw-fixed-$attempt.err" || true
+      > "$WORK/raw-fixed-$attempt.out" 2> "$WORK/raw-fixed-$attempt.err" &
+    local raw_pid=$!
+    PIDS+=("$raw_pid")
+    cpu_window "$WORK/raw-cpu-$attempt.txt" "$raw_pid" "$SAGA_SECONDS" "$rate"
+    wait "$raw_pid" || true
     stop_vacuum
     sleep 1
     absorb "$WORK/raw-fixed-$attempt.out" "fixed_"
     put raw_xacts_per_order "$(awk -v a="$x0" -v b="$(xacts "$db")" -v n="$(get fixed_raw_placed)" 'BEGIN {if (n > 0) printf "%.1f", (b - a) / n}')"
+    put raw_cpu_ms_per_order "$(cat "$WORK/raw-cpu-$attempt.txt")"
     put raw_attempt_${attempt} "$rate/s -> $(get fixed_raw_confirmed_per_s)/s"
     kept_up "$rate" "$(get fixed_raw_confirmed_per_s)" && break
     # It did not hold for the whole run (the search's steps are short): once more at 85 % of that rate.
@@ -364,11 +395,12 @@ start_seeded_kurir() {
   start_kurir "$label" "$agent" "$DB" "$VHOST"
 }
 
-# warm_up LABEL URL JDBC DB: a JVM just started runs interpreted code, so 20 s at a low rate first, so that what
-# follows measures kurir, not the JIT compiler (without it the rate search's first step failed in every run).
+# warm_up LABEL URL JDBC DB: a JVM just started runs interpreted code, so 30 s at a moderate rate first, so that what
+# follows measures kurir, not the JIT compiler (without it the rate search's first step failed in every run; after
+# 20 s at 50/s the C2 compiler threads still used a third of kurir's CPU in the measured minute).
 warm_up() {
-  log "kurir $1: warm-up, 20s at 50/s"
-  loadgen "$WORK/$1-warmup.out" url="$2" db="$3" mode=fixed rate=50 seconds=20
+  log "kurir $1: warm-up, 30s at 100/s"
+  loadgen "$WORK/$1-warmup.out" url="$2" db="$3" mode=fixed rate=100 seconds=30
   wait_quiet "$4" orders.orders
 }
 
@@ -407,13 +439,17 @@ phase_kurir() {
     log "kurir $label: ${SAGA_SECONDS}s at ${rate}/s"
     [ "${BENCH_JFR:-0}" = 1 ] && "$JCMD" "$KURIR_PID" JFR.start name=bench settings=profile \
       filename="$WORK/$label-saga.jfr" >/dev/null 2>&1
-    local attempt
+    local attempt cpu_pid
     for attempt in 1 2; do
       x0=$(xacts "$db")
+      cpu_window "$WORK/$label-cpu-$attempt.txt" "$KURIR_PID" "$SAGA_SECONDS" "$rate" &
+      cpu_pid=$!
       loadgen "$WORK/$label-saga-$attempt.out" url="$url" db="$jdbc" mode=fixed rate="$rate" seconds="$SAGA_SECONDS"
+      wait "$cpu_pid" || true
       absorb "$WORK/$label-saga-$attempt.out" "${label}_fixed_"
       put "${label}_xacts_per_order" "$(awk -v a="$x0" -v b="$(xacts "$db")" -v n="$(get "${label}_fixed_http_201")" \
         'BEGIN {if (n > 0) printf "%.1f", (b - a) / n}')"
+      put "${label}_cpu_ms_per_order" "$(cat "$WORK/$label-cpu-$attempt.txt")"
       put "${label}_attempt_${attempt}" "$rate/s -> $(get "${label}_fixed_saga_confirmed_per_s")/s"
       wait_quiet "$db" orders.orders
       kept_up "$rate" "$(get "${label}_fixed_saga_confirmed_per_s")" && break
@@ -454,8 +490,11 @@ phase_capacity() {
   start_vacuum "$db"
   local url="http://127.0.0.1:$API_PORT" jdbc="jdbc:postgresql://$PG_HOST:$PG_PORT/$db"
   warm_up "$label" "$url" "$jdbc" "$db"
-  log "kurir $label: overload, ${SAGA_SECONDS}s at ${OVERLOAD_RATE}/s"
-  loadgen "$WORK/$label-overload.out" url="$url" db="$jdbc" mode=fixed rate="$OVERLOAD_RATE" seconds="$SAGA_SECONDS"
+  local rate=$OVERLOAD_RATE
+  [ -n "$rate" ] || rate=$(awk -v a="$(get agent_sustained_rate)" -v b="$(get noagent_sustained_rate)" \
+    'BEGIN {m = (a > b ? a : b); printf "%.0f", (m > 0 ? 1.5 * m : 480)}')
+  log "kurir $label: overload, ${SAGA_SECONDS}s at ${rate}/s"
+  loadgen "$WORK/$label-overload.out" url="$url" db="$jdbc" mode=fixed rate="$rate" seconds="$SAGA_SECONDS"
   absorb "$WORK/$label-overload.out" "${label}_"
   stop_vacuum
   stop_kurir

@@ -178,6 +178,10 @@ public final class Report {
                 + r.get("noagent_xacts_per_order") + " (off) in the sustained run, " + r.get("agent_lat_xacts_per_order")
                 + " / " + r.get("noagent_lat_xacts_per_order") + " at 100/s; raw saga " + r.get("raw_xacts_per_order"),
                 "", "", "", "");
+        line(doc, "CPU per order in the sustained run, ms of one core: PostgreSQL / RabbitMQ / saga process / rest",
+                "kurir, agent on: " + r.get("agent_cpu_ms_per_order") + "; agent off: " + r.get("noagent_cpu_ms_per_order")
+                        + "; raw saga: " + r.get("raw_cpu_ms_per_order") + " (the raw saga generates its own load; kurir's"
+                        + " load generator is in the rest)", "", "", "", "");
         doc.append("\nWhere the time goes at ").append(fmt(num(r.get("agent_lat_saga_created_per_s"))))
                 .append(" orders/s (ms, from the rows' timestamps; `bench/sql/stages.sql`):\n\n")
                 .append("| | orders | place → outbox row | orders relay → SENT | SENT → items inbox | items inbox → PROCESSED")

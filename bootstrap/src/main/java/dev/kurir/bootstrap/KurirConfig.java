@@ -98,7 +98,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 optional(env, "KURIR_HTTP_HOST").orElse("0.0.0.0"), httpPort, managementPort, environment,
                 poolSize, apiConcurrency, amqpUri,
                 integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000),
-                integer(env, "KURIR_AMQP_CONSUMERS", 2, 1, 64), messaging, adminToken,
+                integer(env, "KURIR_AMQP_CONSUMERS", 4, 1, 64), messaging, adminToken,
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
                 duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)));
     }

@@ -10,14 +10,17 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.kurir.application.orders.OrdersModule;
+import java.io.File;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -102,8 +105,14 @@ class ArchitectureTest {
         URL location = type.getProtectionDomain().getCodeSource().getLocation();
         Path path = Path.of(location.toURI());
         if (Files.isDirectory(path)) {
-            try (InputStream in = Files.newInputStream(path.resolve("module-info.class"))) {
-                return ModuleDescriptor.read(in);
+            // javac writes no ModulePackages attribute (the jar tool does): the folder itself lists the packages.
+            try (InputStream in = Files.newInputStream(path.resolve("module-info.class"));
+                 var classes = Files.walk(path)) {
+                Set<String> packages = classes.filter(file -> file.toString().endsWith(".class"))
+                        .map(file -> path.relativize(file.getParent()).toString().replace(File.separatorChar, '.'))
+                        .filter(name -> !name.isEmpty())
+                        .collect(Collectors.toSet());
+                return ModuleDescriptor.read(in, () -> packages);
             }
         }
         try (JarFile jar = new JarFile(path.toFile()); InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {

@@ -20,7 +20,7 @@ class KurirConfigTest {
         assertEquals(8081, config.managementPort());
         assertEquals("development", config.environment());
         assertEquals(Path.of(System.getProperty("user.home"), ".kurir"), config.dataDir());
-        assertEquals(2, config.amqpConsumers());
+        assertEquals(4, config.amqpConsumers());
         assertEquals(5, config.apiConcurrency(), "half the pool");
     }
 
@@ -28,12 +28,12 @@ class KurirConfigTest {
     void values_areRead() {
         KurirConfig config = KurirConfig.from(Map.of("KURIR_DB_URL", "jdbc:postgresql://db:5432/kurir",
                 "KURIR_HTTP_PORT", "9000", "KURIR_MANAGEMENT_PORT", "9001", "KURIR_ENVIRONMENT", "staging",
-                "KURIR_DATA_DIR", "/var/lib/kurir", "KURIR_AMQP_CONSUMERS", "4"));
+                "KURIR_DATA_DIR", "/var/lib/kurir", "KURIR_AMQP_CONSUMERS", "6"));
         assertEquals(Optional.of("jdbc:postgresql://db:5432/kurir"), config.databaseUrl());
         assertEquals(9000, config.httpPort());
         assertEquals("staging", config.environment());
         assertEquals(Path.of("/var/lib/kurir"), config.dataDir());
-        assertEquals(4, config.amqpConsumers());
+        assertEquals(6, config.amqpConsumers());
     }
 
     @Test

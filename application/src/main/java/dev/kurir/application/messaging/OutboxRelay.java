@@ -1,6 +1,5 @@
 package dev.kurir.application.messaging;
 
-import dev.kurir.application.messaging.port.in.RelayHandOff;
 import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.MessagePublisher;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -25,7 +24,8 @@ import java.util.function.Supplier;
  * <p>Rows written in this process are mostly not claimed at all: the outbox writer leases them to the relay as it
  * inserts them and hands them over after the commit ({@link RelayHandOff}), which saves a transaction per batch and
  * the wait for a claim. The table is still claimed from after every wake-up for unleased rows, after a full claim,
- * and once per poll interval, for retries and for rows whose hand-over was lost with a process.
+ * and once per poll interval, for retries and for rows whose hand-over was lost with a process. One worker at a time
+ * publishes handed-over rows, so that the rows committed during one publish-confirm round go out as the next batch.
  */
 public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(5);
@@ -45,6 +45,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private final BlockingQueue<OutboundMessage> handedOver;
     private final String handOffOwner;
     private final AtomicBoolean unleasedCommitted = new AtomicBoolean();
+    private final AtomicBoolean handOffTaken = new AtomicBoolean();
     private volatile boolean closed;
 
     public OutboxRelay(String module, OutboxStore store, MessagePublisher publisher, MessagingSettings settings,
@@ -119,13 +120,6 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         }
     }
 
-    /** The rows of one round, and the lease owner they are settled as. */
-    private record Batch(String owner, List<OutboundMessage> messages) {
-        List<Long> ids() {
-            return messages.stream().map(OutboundMessage::id).toList();
-        }
-    }
-
     /** The state of one worker thread. */
     private final class Worker {
         private final String workerId;
@@ -137,18 +131,57 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
             this.workerId = workerId;
         }
 
-        @SuppressWarnings("try") // the scope only has to be open
+        /** One round: a claim when one is due, otherwise the rows handed over; returns whether to go again at once. */
         boolean relayOnce() {
-            Batch batch = nextBatch();
-            if (batch.messages().isEmpty()) {
-                return !handedOver.isEmpty();
+            if (claimDue()) {
+                lastClaim = System.nanoTime();
+                List<OutboundMessage> claimed = quietly(() -> store.claim(workerId, settings.batchSize(),
+                        settings.lease()));
+                // A partial claim took every row that was due: wait for the next signal (or the poll) rather than
+                // run a claim that finds nothing. A full one may have left rows behind: claim again at once.
+                tableHasMore = claimed.size() >= settings.batchSize();
+                boolean outage = !claimed.isEmpty() && publish(workerId, claimed);
+                return outage || tableHasMore || !handedOver.isEmpty();
             }
+            // One worker at a time publishes the handed-over rows. Several would each take the row or two that
+            // arrived meanwhile and pay a publish-confirm round and an UPDATE for each; this way the rows that arrive
+            // during one round go out together in the next.
+            if (!handOffTaken.compareAndSet(false, true)) {
+                return false; // its holder looks at the queue again when its round is over
+            }
+            boolean outage;
+            try {
+                List<OutboundMessage> handed = new ArrayList<>(settings.batchSize());
+                handedOver.drainTo(handed, settings.batchSize());
+                outage = !handed.isEmpty() && publish(handOffOwner, handed);
+            } finally {
+                handOffTaken.set(false);
+            }
+            return outage || !handedOver.isEmpty();
+        }
+
+        /**
+         * Whether the table may hold rows for this relay: unleased ones were committed, the last claim was full, or
+         * a poll interval passed since the last claim (retries fall due, and leases of dead processes run out,
+         * without a signal).
+         */
+        private boolean claimDue() {
+            return System.nanoTime() - lastClaim >= settings.pollInterval().toNanos() || tableHasMore
+                    || unleasedCommitted.getAndSet(false);
+        }
+
+        /**
+         * Publishes a batch leased to {@code owner} and settles it; returns true if the broker could not be reached
+         * (the rows were released, and the worker has paused).
+         */
+        @SuppressWarnings("try") // the scope only has to be open
+        private boolean publish(String owner, List<OutboundMessage> batch) {
             List<PublishOutcome> outcomes;
             // The publisher continues each message's own trace; connecting and confirming belong to none.
             try (MessagingTracing.Scope quiet = tracing.background()) {
-                outcomes = publisher.publish(batch.messages());
+                outcomes = publisher.publish(batch);
             } catch (BrokerUnavailableException e) {
-                quietly(() -> store.release(batch.owner(), batch.ids()));
+                quietly(() -> store.release(owner, batch.stream().map(OutboundMessage::id).toList()));
                 unleasedCommitted.set(true);
                 listener.brokerUnavailable(module, workerId, e.getMessage());
                 pool.sleep(outagePause);
@@ -156,28 +189,8 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
                 return true;
             }
             outagePause = Duration.ofMillis(100);
-            record(batch.owner(), outcomes);
-            return tableHasMore || !handedOver.isEmpty();
-        }
-
-        /**
-         * Handed-over rows first; a claim when the table may hold rows for this relay: unleased ones were committed,
-         * the last claim was full, or a poll interval passed since the last claim (retries fall due without a signal).
-         */
-        private Batch nextBatch() {
-            long now = System.nanoTime();
-            boolean pollDue = now - lastClaim >= settings.pollInterval().toNanos();
-            if (!pollDue && !tableHasMore && !unleasedCommitted.getAndSet(false)) {
-                List<OutboundMessage> handed = new ArrayList<>(settings.batchSize());
-                handedOver.drainTo(handed, settings.batchSize());
-                return new Batch(handOffOwner, handed);
-            }
-            lastClaim = now;
-            List<OutboundMessage> claimed = quietly(() -> store.claim(workerId, settings.batchSize(), settings.lease()));
-            // A partial claim took every row that was due: wait for the next signal (or the poll) rather than run a
-            // claim that finds nothing. A full one may have left rows behind: claim again at once.
-            tableHasMore = claimed.size() >= settings.batchSize();
-            return new Batch(workerId, claimed);
+            record(owner, outcomes);
+            return false;
         }
 
         private void record(String owner, List<PublishOutcome> outcomes) {

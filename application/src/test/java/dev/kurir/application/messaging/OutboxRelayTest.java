@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,40 @@ class OutboxRelayTest {
             await(() -> table.count("SENT") == 50, "all 50 marked SENT");
             assertEquals(50, published.size());
             assertEquals(2, table.claims(), "no claim: the rows came from the hand-over");
+        }
+    }
+
+    @Test
+    void rowsHandedOverDuringAPublish_goOutTogetherInTheNextBatch() throws InterruptedException {
+        CountDownLatch firstPublishHeld = new CountDownLatch(1);
+        CountDownLatch releaseFirstPublish = new CountDownLatch(1);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        MessagePublisher slowBroker = batch -> {
+            batchSizes.add(batch.size());
+            if (batchSizes.size() == 1) {
+                firstPublishHeld.countDown();
+                try {
+                    releaseFirstPublish.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return batch.stream().map(PublishOutcome::confirmed).toList();
+        };
+        try (OutboxRelay relay = new OutboxRelay("orders", table, slowBroker, new MessagingSettings(3, 1, 100, NO_POLL,
+                3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { }, MessagingTracing.NONE,
+                Clock.systemUTC())) {
+            relay.start();
+            await(() -> table.claims() == 3, "the start-up claims");
+            relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
+            firstPublishHeld.await();
+            for (int i = 0; i < 10; i++) {
+                relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
+            }
+            Thread.sleep(100); // the two idle workers were woken meanwhile: they must leave the rows alone
+            releaseFirstPublish.countDown();
+            await(() -> table.count("SENT") == 11, "all 11 marked SENT");
+            assertEquals(List.of(1, 10), batchSizes);
         }
     }
 

@@ -2,7 +2,7 @@ package dev.kurir.adapters.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kurir.application.messaging.port.in.RelayHandOff;
+import dev.kurir.application.messaging.RelayHandOff;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
 import dev.kurir.application.shared.port.out.Outbox;

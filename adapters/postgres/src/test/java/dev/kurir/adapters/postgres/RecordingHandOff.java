@@ -1,6 +1,6 @@
 package dev.kurir.adapters.postgres;
 
-import dev.kurir.application.messaging.port.in.RelayHandOff;
+import dev.kurir.application.messaging.RelayHandOff;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import java.util.List;
 import java.util.Optional;

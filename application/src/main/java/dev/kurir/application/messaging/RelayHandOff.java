@@ -1,12 +1,12 @@
-package dev.kurir.application.messaging.port.in;
+package dev.kurir.application.messaging;
 
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import java.util.Optional;
 
 /**
- * The door of a module's relay, used by the outbox writer of the same process: a row can be handed to the relay
- * as it commits, so that no worker has to claim it from the table first. Such a row is written already leased
- * to the relay; if the process dies before publishing it, the lease runs out and any relay claims it as usual.
+ * What the outbox writer of a module tells its relay in the same process: a row can be handed to the relay as it
+ * commits, so that no worker has to claim it from the table first. Such a row is written already leased to the
+ * relay; if the process dies before publishing it, the lease runs out and any relay claims it as usual.
  */
 public interface RelayHandOff {
 
