@@ -3,6 +3,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -133,11 +134,16 @@ final class Load {
         out(prefix + "confirmed_per_s", done[0] / ((to.toEpochMilli() - from.toEpochMilli()) / 1000.0));
     }
 
+    /** The factor of the second, finer climb of the rate search. */
+    static final double FINE_FACTOR = 1.05;
+
     /**
      * The rate search: offers rate, rate*factor, ... for stepSeconds each (open loop, continuously), and after each step
      * reads from the database how many orders reached CONFIRMED during the step's second half and how many are still
      * PENDING. A step is sustained when the confirm rate kept up (>= 95 % of the offered rate) and the backlog is under
-     * half a second's worth of orders. Returns the highest sustained rate (0 if none).
+     * half a second's worth of orders. After the first step that fails, the load drops to half the last sustained
+     * rate until the backlog is gone, and the search climbs again from there in 5 % steps, so that the result is
+     * within 5 % of the limit rather than within {@code factor}. Returns the highest sustained rate (0 if none).
      */
     static double stairs(Arrivals arrivals, String jdbcUrl, String table, double start, double factor, int stepSeconds,
                          int maxSteps, String prefix, Consumer<String> onStep) throws Exception {
@@ -159,7 +165,16 @@ final class Load {
                 steps.add(line);
                 onStep.accept(line);
                 if (!kept) {
-                    break;
+                    if (best == 0 || factor <= FINE_FACTOR) {
+                        break;
+                    }
+                    arrivals.rate(best / 2);
+                    String drained = awaitBacklogBelow(db, table, (long) (best / 4), Duration.ofSeconds(60));
+                    steps.add(drained);
+                    onStep.accept(drained);
+                    factor = FINE_FACTOR;
+                    rate = best * factor;
+                    continue;
                 }
                 best = rate;
                 rate = rate * factor;
@@ -169,6 +184,18 @@ final class Load {
         out(prefix + "stairs", String.join(" ", steps));
         out(prefix + "sustained_rate", best);
         return best;
+    }
+
+    /** Waits until fewer than {@code limit} orders are PENDING (or {@code timeout}); says how long it took. */
+    static String awaitBacklogBelow(Connection db, String table, long limit, Duration timeout) throws Exception {
+        long started = System.nanoTime();
+        long pending;
+        while ((pending = progress(db, table, Instant.now(), Instant.now())[1]) >= limit
+                && System.nanoTime() - started < timeout.toNanos()) {
+            Thread.sleep(250);
+        }
+        return String.format(Locale.ROOT, "(backlog %d after %.0f s at half rate)", pending,
+                (System.nanoTime() - started) / 1e9);
     }
 
     static void out(String key, Object value) {
