@@ -7,6 +7,7 @@ import dev.kurir.application.messaging.port.out.OutboxStore;
 import dev.kurir.application.messaging.port.out.PublishOutcome;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +47,9 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private final String handOffOwner;
     private final AtomicBoolean unleasedCommitted = new AtomicBoolean();
     private final AtomicBoolean handOffTaken = new AtomicBoolean();
+    private final Object handOffLock = new Object();
     private volatile boolean closed;
+    private volatile boolean brokerUnreachable;
 
     public OutboxRelay(String module, OutboxStore store, MessagePublisher publisher, MessagingSettings settings,
                        MessagingListener listener, MessagingTracing tracing, Clock clock) {
@@ -74,20 +77,26 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     }
 
     /**
-     * Offers a lease while the hand-over queue is at most half full: a row leased now reaches the queue only at its
-     * commit, and the other half is room for the rows of transactions still open.
+     * Offers a lease while the hand-over queue is at most half full (a row leased now reaches the queue only at its
+     * commit, and the other half is room for the rows of transactions still open) and the broker is reachable (rows
+     * that cannot be published would only wait out their lease in the queue).
      */
     @Override
     public Optional<String> leaseOwner() {
-        return !closed && handedOver.size() <= handedOver.remainingCapacity() ? Optional.of(handOffOwner)
-                : Optional.empty();
+        return !closed && !brokerUnreachable && handedOver.size() <= handedOver.remainingCapacity()
+                ? Optional.of(handOffOwner) : Optional.empty();
     }
 
+    /** Runs in the writer's after-commit hook, so it never throws: the commit has happened whatever goes wrong here. */
     @Override
     public void committed(OutboundMessage message) {
-        if (closed || !handedOver.offer(message)) {
+        boolean queued;
+        synchronized (handOffLock) { // close() must not miss a row offered while it drains the queue
+            queued = !closed && handedOver.offer(message);
+        }
+        if (!queued) {
             // No room after all (or no workers left): free the lease, so that a claim finds the row now, not later.
-            quietly(() -> store.release(handOffOwner, List.of(message.id())));
+            releaseHandedOver(List.of(message.id()));
             unleasedCommitted.set(true);
         }
         signal.signal();
@@ -106,17 +115,23 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (handOffLock) {
+            closed = true;
+        }
         pool.close();
-        List<Long> waiting = new ArrayList<>();
-        handedOver.forEach(message -> waiting.add(message.id()));
-        handedOver.clear();
+        List<OutboundMessage> waiting = new ArrayList<>();
+        handedOver.drainTo(waiting);
         if (!waiting.isEmpty()) {
-            try {
-                quietly(() -> store.release(handOffOwner, waiting));
-            } catch (RuntimeException e) {
-                listener.workerFailed(module, handOffOwner, e); // their lease runs out instead
-            }
+            releaseHandedOver(waiting.stream().map(OutboundMessage::id).toList());
+        }
+    }
+
+    /** Frees handed-over rows for a claim; if the database cannot be reached, their lease runs out instead. */
+    private void releaseHandedOver(List<Long> ids) {
+        try {
+            quietly(() -> store.release(handOffOwner, ids));
+        } catch (RuntimeException e) {
+            listener.workerFailed(module, handOffOwner, e);
         }
     }
 
@@ -131,17 +146,18 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
             this.workerId = workerId;
         }
 
-        /** One round: a claim when one is due, otherwise the rows handed over; returns whether to go again at once. */
+        /**
+         * One round; returns whether to go again at once. Handed-over rows come first, unless the poll is due (so
+         * that one worker alone still claims retries under a steady hand-over): they were leased when written, and
+         * a backlog being claimed must not keep them waiting until their lease runs out.
+         */
         boolean relayOnce() {
-            if (claimDue()) {
-                lastClaim = System.nanoTime();
-                List<OutboundMessage> claimed = quietly(() -> store.claim(workerId, settings.batchSize(),
-                        settings.lease()));
-                // A partial claim took every row that was due: wait for the next signal (or the poll) rather than
-                // run a claim that finds nothing. A full one may have left rows behind: claim again at once.
-                tableHasMore = claimed.size() >= settings.batchSize();
-                boolean outage = !claimed.isEmpty() && publish(workerId, claimed);
-                return outage || tableHasMore || !handedOver.isEmpty();
+            boolean pollDue = System.nanoTime() - lastClaim >= settings.pollInterval().toNanos();
+            if (!pollDue && !handedOver.isEmpty() && handOffTaken.compareAndSet(false, true)) {
+                return publishHandedOver();
+            }
+            if (pollDue || tableHasMore || unleasedCommitted.getAndSet(false)) {
+                return claimAndPublish();
             }
             // One worker at a time publishes the handed-over rows. Several would each take the row or two that
             // arrived meanwhile and pay a publish-confirm round and an UPDATE for each; this way the rows that arrive
@@ -149,48 +165,94 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
             if (!handOffTaken.compareAndSet(false, true)) {
                 return false; // its holder looks at the queue again when its round is over
             }
+            return publishHandedOver();
+        }
+
+        private boolean claimAndPublish() {
+            lastClaim = System.nanoTime();
+            List<OutboundMessage> claimed = quietly(() -> store.claim(workerId, settings.batchSize(), settings.lease()));
+            // A partial claim took every row that was due: wait for the next signal (or the poll) rather than run a
+            // claim that finds nothing. A full one may have left rows behind: claim again at once.
+            tableHasMore = claimed.size() >= settings.batchSize();
+            boolean outage = !claimed.isEmpty() && publish(workerId, claimed);
+            if (outage) {
+                pauseForBroker();
+            }
+            return outage || tableHasMore || !handedOver.isEmpty();
+        }
+
+        /** Publishes what the hand-over queue holds; the caller has taken the gate, which this gives back. */
+        private boolean publishHandedOver() {
             boolean outage;
             try {
                 List<OutboundMessage> handed = new ArrayList<>(settings.batchSize());
                 handedOver.drainTo(handed, settings.batchSize());
-                outage = !handed.isEmpty() && publish(handOffOwner, handed);
+                outage = publish(handOffOwner, withinLease(handed));
             } finally {
                 handOffTaken.set(false);
             }
-            return outage || !handedOver.isEmpty();
+            if (outage) {
+                pauseForBroker(); // without the gate: the rows are released, and another worker may publish later ones
+            }
+            return outage || !handedOver.isEmpty() || tableHasMore || unleasedCommitted.get();
         }
 
         /**
-         * Whether the table may hold rows for this relay: unleased ones were committed, the last claim was full, or
-         * a poll interval passed since the last claim (retries fall due, and leases of dead processes run out,
-         * without a signal).
+         * The rows that still have half their lease left. Older ones (a slow broker, a long transaction) are
+         * released for a claim rather than published: their lease could run out during the publish, and another
+         * relay would publish them a second time.
          */
-        private boolean claimDue() {
-            return System.nanoTime() - lastClaim >= settings.pollInterval().toNanos() || tableHasMore
-                    || unleasedCommitted.getAndSet(false);
+        private List<OutboundMessage> withinLease(List<OutboundMessage> handed) {
+            Instant oldest = clock.instant().minus(settings.lease().dividedBy(2));
+            List<OutboundMessage> fresh = new ArrayList<>(handed.size());
+            List<Long> stale = new ArrayList<>();
+            for (OutboundMessage message : handed) {
+                if (message.createdAt().isBefore(oldest)) {
+                    stale.add(message.id());
+                } else {
+                    fresh.add(message);
+                }
+            }
+            if (!stale.isEmpty()) {
+                releaseHandedOver(stale);
+                unleasedCommitted.set(true);
+            }
+            return fresh;
         }
 
         /**
          * Publishes a batch leased to {@code owner} and settles it; returns true if the broker could not be reached
-         * (the rows were released, and the worker has paused).
+         * (the rows were released). Any other failure releases the rows too, then propagates.
          */
         @SuppressWarnings("try") // the scope only has to be open
         private boolean publish(String owner, List<OutboundMessage> batch) {
+            if (batch.isEmpty()) {
+                return false;
+            }
             List<PublishOutcome> outcomes;
             // The publisher continues each message's own trace; connecting and confirming belong to none.
             try (MessagingTracing.Scope quiet = tracing.background()) {
                 outcomes = publisher.publish(batch);
             } catch (BrokerUnavailableException e) {
+                brokerUnreachable = true;
                 quietly(() -> store.release(owner, batch.stream().map(OutboundMessage::id).toList()));
                 unleasedCommitted.set(true);
                 listener.brokerUnavailable(module, workerId, e.getMessage());
-                pool.sleep(outagePause);
-                outagePause = min(outagePause.multipliedBy(2), MAX_OUTAGE_PAUSE);
                 return true;
+            } catch (RuntimeException e) {
+                quietly(() -> store.release(owner, batch.stream().map(OutboundMessage::id).toList()));
+                unleasedCommitted.set(true);
+                throw e;
             }
+            brokerUnreachable = false;
             outagePause = Duration.ofMillis(100);
             record(owner, outcomes);
             return false;
+        }
+
+        private void pauseForBroker() {
+            pool.sleep(outagePause);
+            outagePause = min(outagePause.multipliedBy(2), MAX_OUTAGE_PAUSE);
         }
 
         private void record(String owner, List<PublishOutcome> outcomes) {
@@ -201,7 +263,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
                     sent.add(message.id());
                     continue;
                 }
-                Optional<java.time.Instant> next = retries.nextAttempt(message.retryCount());
+                Optional<Instant> next = retries.nextAttempt(message.retryCount());
                 if (next.isPresent()) {
                     quietly(() -> store.scheduleRetry(owner, message.id(), outcome.failure(), next.get()));
                 } else {

@@ -108,6 +108,30 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aHandedOverRowOlderThanHalfItsLease_isReleasedForAClaim_notPublished() throws InterruptedException {
+        try (OutboxRelay relay = relay(NO_POLL)) {
+            relay.start();
+            await(() -> table.claims() == 2, "the start-up claims");
+            // E.g. a transaction that ran long, or a queue that waited for a slow broker: its lease may run out
+            // while it is published, and another relay would claim and publish it too.
+            relay.committed(table.insert(relay.leaseOwner().orElseThrow(), Instant.now().minusSeconds(20)));
+            await(() -> table.count("SENT") == 1, "released, then claimed and sent as an unleased row");
+            assertEquals(3, table.claims(), "it went out through a claim");
+        }
+    }
+
+    @Test
+    void theCommitHookNeverThrows_evenWhenTheRowCannotBeReleased() {
+        OutboxRelay relay = relay(NO_POLL);
+        String owner = relay.leaseOwner().orElseThrow();
+        relay.close();
+        table.down = true;
+        // After close nothing takes the row: it is released, which fails here; the lease runs out instead.
+        relay.committed(table.insert(owner));
+        assertEquals(0, table.claimable());
+    }
+
+    @Test
     void noLeaseIsOffered_onceHalfTheHandOverQueueIsTaken() {
         OutboxRelay relay = relay(NO_POLL); // not started: nothing drains the queue
         for (int i = 0; i < 500; i++) {
@@ -143,6 +167,7 @@ class OutboxRelayTest {
         private final Map<Long, Row> rows = new LinkedHashMap<>();
         private long nextId = 1;
         private int claims;
+        volatile boolean down;
 
         private static final class Row {
             final OutboundMessage message;
@@ -156,9 +181,13 @@ class OutboxRelayTest {
         }
 
         synchronized OutboundMessage insert(String leaseOwner) {
+            return insert(leaseOwner, Instant.now());
+        }
+
+        synchronized OutboundMessage insert(String leaseOwner, Instant createdAt) {
             long id = nextId++;
             OutboundMessage message = new OutboundMessage(id, UUID.randomUUID(), "order.created", "orders",
-                    "order.created", "{}", 0, Instant.now(), null);
+                    "order.created", "{}", 0, createdAt, null);
             rows.put(id, new Row(message, leaseOwner));
             return message;
         }
@@ -209,6 +238,9 @@ class OutboxRelayTest {
         }
 
         private void settle(String workerId, List<Long> ids, String status) {
+            if (down) {
+                throw new IllegalStateException("the database is down");
+            }
             for (long id : ids) {
                 Row row = rows.get(id);
                 if (row.status.equals("PENDING") && workerId.equals(row.lockedBy)) {
