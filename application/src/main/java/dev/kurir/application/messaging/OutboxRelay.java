@@ -97,7 +97,6 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         if (!queued) {
             // No room after all (or no workers left): free the lease, so that a claim finds the row now, not later.
             releaseHandedOver(List.of(message.id()));
-            unleasedCommitted.set(true);
         }
         signal.signal();
     }
@@ -126,13 +125,22 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         }
     }
 
-    /** Frees handed-over rows for a claim; if the database cannot be reached, their lease runs out instead. */
+    /**
+     * Frees handed-over rows for a claim and has the next round claim them; if the database cannot be reached, their
+     * lease runs out instead. It never throws: it also runs in the writer's after-commit hook.
+     */
     private void releaseHandedOver(List<Long> ids) {
         try {
-            quietly(() -> store.release(handOffOwner, ids));
+            releaseForClaim(handOffOwner, ids);
         } catch (RuntimeException e) {
             listener.workerFailed(module, handOffOwner, e);
         }
+    }
+
+    /** Frees rows untouched and has the next round claim them: a released row is found by nothing but a claim. */
+    private void releaseForClaim(String owner, List<Long> ids) {
+        quietly(() -> store.release(owner, ids));
+        unleasedCommitted.set(true);
     }
 
     /** The state of one worker thread. */
@@ -215,7 +223,6 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
             }
             if (!stale.isEmpty()) {
                 releaseHandedOver(stale);
-                unleasedCommitted.set(true);
             }
             return fresh;
         }
@@ -235,13 +242,11 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
                 outcomes = publisher.publish(batch);
             } catch (BrokerUnavailableException e) {
                 brokerUnreachable = true;
-                quietly(() -> store.release(owner, batch.stream().map(OutboundMessage::id).toList()));
-                unleasedCommitted.set(true);
+                releaseForClaim(owner, batch.stream().map(OutboundMessage::id).toList());
                 listener.brokerUnavailable(module, workerId, e.getMessage());
                 return true;
             } catch (RuntimeException e) {
-                quietly(() -> store.release(owner, batch.stream().map(OutboundMessage::id).toList()));
-                unleasedCommitted.set(true);
+                releaseForClaim(owner, batch.stream().map(OutboundMessage::id).toList());
                 throw e;
             }
             brokerUnreachable = false;
