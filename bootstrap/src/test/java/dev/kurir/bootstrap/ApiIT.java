@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -281,13 +282,17 @@ class ApiIT {
             assertEquals(201, api.postJson("/api/orders", "{\"customerId\":\"" + customer
                     + "\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}").statusCode());
         }
-        JsonNode first = json(api.get("/api/orders?customerId=" + customer + "&status=PENDING&limit=2"));
+        // The saga confirms them within milliseconds: wait for that, so that the status filter sees a settled state
+        // (filtering on PENDING raced with the confirmations).
+        Eventually.await("all three orders CONFIRMED", Duration.ofSeconds(20), () -> json(api.get(
+                "/api/orders?customerId=" + customer + "&status=CONFIRMED")).get("orders").size() == 3);
+        JsonNode first = json(api.get("/api/orders?customerId=" + customer + "&status=CONFIRMED&limit=2"));
         assertEquals(2, first.get("orders").size());
         JsonNode second = json(api.get("/api/orders?customerId=" + customer + "&limit=2&cursor="
                 + first.get("nextCursor").asText()));
         assertEquals(1, second.get("orders").size());
         assertTrue(second.get("nextCursor").isNull());
-        assertEquals(0, json(api.get("/api/orders?customerId=" + customer + "&status=CONFIRMED")).get("orders").size());
+        assertEquals(0, json(api.get("/api/orders?customerId=" + customer + "&status=PENDING")).get("orders").size());
         assertProblem(400, () -> api.get("/api/orders?status=SHIPPED"));
         assertProblem(400, () -> api.get("/api/orders?limit=501"));
         assertProblem(400, () -> api.get("/api/orders?cursor=bm90LWEtbnVtYmVy"));
