@@ -32,8 +32,8 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
             "KURIR_DATA_DIR", "KURIR_HTTP_HOST", "KURIR_HTTP_PORT", "KURIR_MANAGEMENT_PORT", "KURIR_ENVIRONMENT",
             "KURIR_DB_POOL_SIZE", "KURIR_API_CONCURRENCY", "KURIR_LOG_FORMAT", "KURIR_AMQP_URI", "KURIR_AMQP_PREFETCH", "KURIR_AMQP_CONSUMERS",
-            "KURIR_OUTBOX_WORKERS",
-            "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
+            "KURIR_OUTBOX_WORKERS", "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_INBOX_BATCH_SIZE",
+            "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
             "KURIR_OTEL_AGENT", "KURIR_SHUTDOWN_TIMEOUT");
     private static final Set<String> KNOWN_MODULES = Set.of("orders", "items");
@@ -72,7 +72,8 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         MessagingSettings messaging = new MessagingSettings(
                 integer(env, "KURIR_OUTBOX_WORKERS", 3, 1, 32),
                 integer(env, "KURIR_INBOX_WORKERS", 3, 1, 32),
-                integer(env, "KURIR_OUTBOX_BATCH_SIZE", 100, 1, 1000),
+                integer(env, "KURIR_OUTBOX_BATCH_SIZE", 1000, 1, 10_000),
+                integer(env, "KURIR_INBOX_BATCH_SIZE", 100, 1, 1000),
                 duration(env, "KURIR_POLL_INTERVAL", Duration.ofSeconds(1)),
                 integer(env, "KURIR_MAX_RETRIES", 3, 0, 100),
                 duration(env, "KURIR_RETRY_BACKOFF", Duration.ofSeconds(1)),

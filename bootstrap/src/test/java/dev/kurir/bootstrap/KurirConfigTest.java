@@ -63,7 +63,8 @@ class KurirConfigTest {
         var defaults = KurirConfig.from(Map.of()).messaging();
         assertEquals(3, defaults.relayWorkers());
         assertEquals(3, defaults.inboxWorkers());
-        assertEquals(100, defaults.batchSize());
+        assertEquals(1000, defaults.relayBatchSize());
+        assertEquals(100, defaults.inboxBatchSize());
         assertEquals(java.time.Duration.ofSeconds(1), defaults.pollInterval());
         assertEquals(3, defaults.maxRetries());
         var custom = KurirConfig.from(Map.of("KURIR_POLL_INTERVAL", "250ms", "KURIR_RETRY_BACKOFF", "2m",

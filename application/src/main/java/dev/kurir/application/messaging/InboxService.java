@@ -122,7 +122,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     public void start() {
         for (int i = 1; i <= settings.inboxWorkers(); i++) {
             String workerId = WorkerPool.workerId(module, "inbox", i);
-            listener.workerStarted(module, workerId, "inbox", settings.batchSize(), settings.maxRetries(),
+            listener.workerStarted(module, workerId, "inbox", settings.inboxBatchSize(), settings.maxRetries(),
                     settings.pollInterval());
             pool.start(workerId, () -> processBatch(workerId), settings.pollInterval(),
                     e -> listener.workerFailed(module, workerId, e));
@@ -134,7 +134,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     boolean processBatch(String workerId) {
         List<InboxMessage> batch;
         try (MessagingTracing.Scope quiet = tracing.background()) {
-            batch = store.claim(workerId, settings.batchSize(), settings.lease());
+            batch = store.claim(workerId, settings.inboxBatchSize(), settings.lease());
         }
         for (int i = 0; i < batch.size(); i++) {
             if (!pool.running()) {
@@ -146,7 +146,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         }
         // A partial batch took every row that was due: the next delivery's signal (or the poll) wakes the worker
         // again, with no claim that finds nothing in between. A full batch may have left rows: claim again at once.
-        return batch.size() >= settings.batchSize();
+        return batch.size() >= settings.inboxBatchSize();
     }
 
     private void process(String workerId, InboxMessage message) {

@@ -8,17 +8,19 @@ import java.util.Objects;
  *
  * @param relayWorkers   relay workers per module
  * @param inboxWorkers   inbox workers per module
- * @param batchSize      rows a worker claims at once
+ * @param relayBatchSize rows a relay worker claims or publishes at once: one claim, one publish-confirm round and one
+ *                       UPDATE for the lot, so a backlog drains faster in large batches
+ * @param inboxBatchSize rows an inbox worker claims at once; it processes them one by one under one lease
  * @param pollInterval   the safety-net poll when no wake-up signal arrives
  * @param maxRetries     retries after the first failed attempt; then the row becomes FAILED
  * @param retryBackoff   the first retry's delay; it doubles with each retry, with jitter
  * @param lease          how long a claimed row stays reserved for its worker before others may take it
  */
-public record MessagingSettings(int relayWorkers, int inboxWorkers, int batchSize, Duration pollInterval,
-                                int maxRetries, Duration retryBackoff, Duration lease) {
+public record MessagingSettings(int relayWorkers, int inboxWorkers, int relayBatchSize, int inboxBatchSize,
+                                Duration pollInterval, int maxRetries, Duration retryBackoff, Duration lease) {
     public MessagingSettings {
-        if (relayWorkers < 1 || inboxWorkers < 1 || batchSize < 1 || maxRetries < 0) {
-            throw new IllegalArgumentException("workers and batch size must be positive, retries not negative");
+        if (relayWorkers < 1 || inboxWorkers < 1 || relayBatchSize < 1 || inboxBatchSize < 1 || maxRetries < 0) {
+            throw new IllegalArgumentException("workers and batch sizes must be positive, retries not negative");
         }
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(retryBackoff, "retryBackoff");

@@ -61,7 +61,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         this.tracing = tracing;
         this.clock = clock;
         this.retries = new RetryPolicy(settings.maxRetries(), settings.retryBackoff(), clock);
-        this.handedOver = new ArrayBlockingQueue<>(HAND_OFF_BATCHES * settings.batchSize());
+        this.handedOver = new ArrayBlockingQueue<>(HAND_OFF_BATCHES * settings.relayBatchSize());
         this.handOffOwner = WorkerPool.sharedId(module, "relay");
     }
 
@@ -69,7 +69,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         for (int i = 1; i <= settings.relayWorkers(); i++) {
             String workerId = WorkerPool.workerId(module, "relay", i);
             Worker worker = new Worker(workerId);
-            listener.workerStarted(module, workerId, "relay", settings.batchSize(), settings.maxRetries(),
+            listener.workerStarted(module, workerId, "relay", settings.relayBatchSize(), settings.maxRetries(),
                     settings.pollInterval());
             pool.start(workerId, worker::relayOnce, settings.pollInterval(),
                     e -> listener.workerFailed(module, workerId, e));
@@ -178,10 +178,11 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
 
         private boolean claimAndPublish() {
             lastClaim = System.nanoTime();
-            List<OutboundMessage> claimed = quietly(() -> store.claim(workerId, settings.batchSize(), settings.lease()));
+            int limit = settings.relayBatchSize();
+            List<OutboundMessage> claimed = quietly(() -> store.claim(workerId, limit, settings.lease()));
             // A partial claim took every row that was due: wait for the next signal (or the poll) rather than run a
             // claim that finds nothing. A full one may have left rows behind: claim again at once.
-            tableHasMore = claimed.size() >= settings.batchSize();
+            tableHasMore = claimed.size() >= limit;
             boolean outage = !claimed.isEmpty() && publish(workerId, claimed);
             if (outage) {
                 pauseForBroker();
@@ -193,8 +194,8 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         private boolean publishHandedOver() {
             boolean outage;
             try {
-                List<OutboundMessage> handed = new ArrayList<>(settings.batchSize());
-                handedOver.drainTo(handed, settings.batchSize());
+                List<OutboundMessage> handed = new ArrayList<>();
+                handedOver.drainTo(handed, settings.relayBatchSize());
                 outage = publish(handOffOwner, withinLease(handed));
             } finally {
                 handOffTaken.set(false);

@@ -32,7 +32,7 @@ class OutboxRelayTest {
     };
 
     private OutboxRelay relay(Duration pollInterval) {
-        return new OutboxRelay("orders", table, broker, new MessagingSettings(2, 1, 100, pollInterval, 3,
+        return new OutboxRelay("orders", table, broker, new MessagingSettings(2, 1, 100, 100, pollInterval, 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { }, MessagingTracing.NONE,
                 Clock.systemUTC());
     }
@@ -69,7 +69,7 @@ class OutboxRelayTest {
             }
             return batch.stream().map(PublishOutcome::confirmed).toList();
         };
-        try (OutboxRelay relay = new OutboxRelay("orders", table, slowBroker, new MessagingSettings(3, 1, 100, NO_POLL,
+        try (OutboxRelay relay = new OutboxRelay("orders", table, slowBroker, new MessagingSettings(3, 1, 100, 100, NO_POLL,
                 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { }, MessagingTracing.NONE,
                 Clock.systemUTC())) {
             relay.start();
