@@ -58,6 +58,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -97,8 +100,33 @@ public final class Kurir implements AutoCloseable {
             RuntimeMetrics.register(registry);
             Database database = shutdown.add(Phase.INFRASTRUCTURE,
                     Database.open(config, new ConnectionPoolMetrics(registry)));
-            database.migrate(config.modules().stream().map(Kurir::schemaOf).toList());
-            Broker broker = shutdown.add(Phase.INFRASTRUCTURE, Broker.open(config));
+            MessageAdministration admin = new MessageAdministration();
+            AtomicBoolean started = new AtomicBoolean();
+            // The migrations mostly wait for PostgreSQL and load Flyway; the broker and the management server (most
+            // of the HTTP stack's class loading) start meanwhile. Until everything is up, /health/ready says so.
+            CompletableFuture<Void> migrations = CompletableFuture.runAsync(
+                    () -> database.migrate(config.modules().stream().map(Kurir::schemaOf).toList()),
+                    task -> Thread.ofPlatform().name("kurir-migrate").start(task));
+            Broker broker;
+            HttpServer management;
+            try {
+                broker = shutdown.add(Phase.INFRASTRUCTURE, Broker.open(config));
+                Readiness readiness = new Readiness(List.of(
+                        new HealthCheck("postgresql", () -> ping(database.dataSource())),
+                        new HealthCheck("startup", () -> {
+                            if (!started.get()) {
+                                throw new IllegalStateException("starting: migrating the schemas, starting the modules");
+                            }
+                        })));
+                management = shutdown.add(Phase.INFRASTRUCTURE, HttpServer.start(config.httpHost(),
+                        config.managementPort(), List.of(new HealthRoutes(readiness),
+                                new AdminRoutes(admin, config.adminToken()),
+                                new MetricsRoutes(new MetricsScraper(registry)))));
+            } catch (RuntimeException e) {
+                migrations.exceptionally(failure -> null).join(); // the database must not close under Flyway
+                throw e;
+            }
+            awaitMigrations(migrations);
             shutdown.add(Phase.DRAIN, () -> broker.awaitDrained(config.modules().stream().map(QUEUES::get).toList(),
                     DRAIN_TIMEOUT));
 
@@ -108,7 +136,6 @@ public final class Kurir implements AutoCloseable {
             MetricsMessagingListener messagingMetrics = new MetricsMessagingListener(registry,
                     config.messaging().maxRetries());
             MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics));
-            MessageAdministration admin = new MessageAdministration();
             Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
             MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
             Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, messagingMetrics,
@@ -137,14 +164,10 @@ public final class Kurir implements AutoCloseable {
             }
             MessageBacklogMetrics.register(registry, backlogs);
 
-            Readiness readiness = new Readiness(List.of(new HealthCheck("postgresql", () -> ping(database.dataSource()))));
-            HttpServer management = shutdown.add(Phase.INFRASTRUCTURE, HttpServer.start(config.httpHost(),
-                    config.managementPort(), List.of(new HealthRoutes(readiness),
-                            new AdminRoutes(admin, config.adminToken()),
-                            new MetricsRoutes(new MetricsScraper(registry)))));
             HttpServer api = shutdown.add(Phase.HTTP, HttpServer.start(config.httpHost(), config.httpPort(),
                     apiRoutes, new HttpServerMetrics(registry),
                     new ConcurrencyLimit(config.apiConcurrency(), API_MAX_WAIT)));
+            started.set(true);
             log.info("kurir is up as {} running {}: API on port {}, management on port {}", config.serviceName(),
                     config.modules(), api.port(), management.port());
             return new Kurir(shutdown, api, management);
@@ -196,6 +219,21 @@ public final class Kurir implements AutoCloseable {
                     config.retention(), clock, tracing, purged -> log.atInfo().addKeyValue("module", module)
                             .addKeyValue("rows", purged).log("retention deleted {} settled rows", purged)));
             job.start(RETENTION_INTERVAL);
+        }
+    }
+
+    /** Waits for the migrations and fails as they did: a failed migration must stop the start. */
+    private static void awaitMigrations(CompletableFuture<Void> migrations) {
+        try {
+            migrations.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 

@@ -4,12 +4,15 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the readiness checks and logs each change of state, not each probe. */
+/**
+ * Runs the readiness checks and logs each change of state, not each probe: the first probe that passes logs that
+ * the service is ready, a failing one why it is not.
+ */
 public final class Readiness {
     private static final Logger log = LoggerFactory.getLogger(Readiness.class);
 
     private final List<HealthCheck> checks;
-    private volatile boolean lastReady = true;
+    private volatile boolean lastReady;
 
     public Readiness(List<HealthCheck> checks) {
         this.checks = List.copyOf(checks);
@@ -21,7 +24,7 @@ public final class Readiness {
         if (ready != lastReady) {
             lastReady = ready;
             if (ready) {
-                log.info("ready again: all dependencies answer");
+                log.info("ready: every check passes");
             } else {
                 log.warn("not ready: {}", report.checks().stream().filter(r -> !r.up())
                         .map(r -> r.name() + " (" + r.detail() + ")").toList());

@@ -1,0 +1,142 @@
+package dev.kurir.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kurir.testing.TestBroker;
+import dev.kurir.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The management server starts while the schemas are migrated: liveness and metrics answer during a long migration
+ * (an orchestrator must not kill a process that is migrating), readiness says why it is not ready yet, and a failed
+ * migration still stops the start with Flyway's own error.
+ */
+class StartupIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TestDatabase database;
+    private TestBroker broker;
+    private Map<String, String> env;
+    private int managementPort;
+
+    @BeforeEach
+    void migrateOnce() throws IOException {
+        database = TestDatabase.create();
+        broker = TestBroker.create();
+        managementPort = freePort();
+        env = new HashMap<>(Map.of(
+                "KURIR_DB_URL", database.jdbcUrl(),
+                "KURIR_DB_USER", database.user(),
+                "KURIR_DB_PASSWORD", database.password(),
+                "KURIR_AMQP_URI", broker.amqpUri(),
+                "KURIR_HTTP_HOST", "127.0.0.1",
+                "KURIR_HTTP_PORT", "0",
+                "KURIR_MANAGEMENT_PORT", Integer.toString(managementPort),
+                "KURIR_DATA_DIR", Files.createTempDirectory("kurir-it").toString()));
+        Kurir.start(KurirConfig.from(env)).close(); // creates the schemas and their history tables
+    }
+
+    @AfterEach
+    void cleanUp() {
+        broker.close();
+        database.close();
+    }
+
+    @Test
+    void managementAnswers_whileTheMigrationWaits_andReadinessFollowsTheStart() throws Exception {
+        CompletableFuture<Kurir> starting;
+        try (Connection lock = database.dataSource().getConnection()) {
+            lock.setAutoCommit(false);
+            try (Statement statement = lock.createStatement()) {
+                // Flyway reads the history table first: while this lock is held, the migration waits.
+                statement.execute("LOCK TABLE items.flyway_schema_history, orders.flyway_schema_history "
+                        + "IN ACCESS EXCLUSIVE MODE");
+            }
+            starting = CompletableFuture.supplyAsync(() -> Kurir.start(KurirConfig.from(env)));
+            HttpClientSupport management = new HttpClientSupport(managementPort);
+            Eventually.await("the management server answers during the migration", Duration.ofSeconds(30),
+                    () -> portOpen(managementPort));
+            assertEquals(200, management.get("/health/live").statusCode());
+            HttpResponse<String> ready = management.get("/health/ready");
+            assertEquals(503, ready.statusCode(), ready.body());
+            JsonNode startup = check(json(ready), "startup");
+            assertEquals("DOWN", startup.get("status").asText(), ready.body());
+            assertTrue(startup.get("detail").asText().contains("migrating"), ready.body());
+            assertEquals(200, management.get("/metrics").statusCode());
+            assertFalse(starting.isDone(), "the start waits for the migration");
+            lock.rollback();
+        }
+        try (Kurir kurir = starting.get(60, TimeUnit.SECONDS)) {
+            HttpResponse<String> ready = new HttpClientSupport(kurir.managementPort()).get("/health/ready");
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertEquals("UP", check(json(ready), "startup").get("status").asText());
+        }
+    }
+
+    @Test
+    void failedMigration_stopsTheStart_withFlywaysError_andClosesTheManagementPort() throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("UPDATE orders.flyway_schema_history SET checksum = 42 WHERE version = '1'");
+        }
+        FlywayValidateException failure = assertThrows(FlywayValidateException.class,
+                () -> Kurir.start(KurirConfig.from(env)));
+        assertTrue(failure.getMessage().contains("checksum mismatch"), failure.getMessage());
+        assertFalse(portOpen(managementPort), "the management server is stopped with the failed start");
+    }
+
+    private static JsonNode check(JsonNode report, String name) {
+        for (JsonNode check : report.get("checks")) {
+            if (name.equals(check.get("name").asText())) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + report);
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError(response.body(), e);
+        }
+    }
+
+    private static boolean portOpen(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
