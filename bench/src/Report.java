@@ -145,6 +145,11 @@ public final class Report {
         double drainOff = num(r.get("drainnoagent_rows_per_s"));
         line(doc, "backlog drain, agent off", fmt(drainOff) + " rows/s SENT (" + r.get("drainnoagent_wall_s")
                 + " s from launch to empty)", "PerfTest " + fmt(perftest), pct(drainOff / perftest), "", "");
+        line(doc, "CPU per message, µs of one core: PostgreSQL / RabbitMQ / kurir / rest",
+                "drain, agent on: " + r.get("drain_cpu_us_per_row") + "; agent off: "
+                        + r.get("drainnoagent_cpu_us_per_row") + " (kurir from its launch: start-up and JIT included);"
+                        + " PerfTest: " + r.get("perftest_cpu_us_per_message") + " (its own JVM, consumer included, is"
+                        + " the rest)", "", "", "", "");
         // The target is judged on the sustained rates (the highest each configuration held for 60 s). What gets
         // confirmed under overload depends on how the API and the saga share the connection pool (see the notes'
         // finding on overload), so it is shown for what it is, not used as the overhead.
