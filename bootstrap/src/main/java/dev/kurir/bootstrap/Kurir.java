@@ -83,17 +83,20 @@ public final class Kurir implements AutoCloseable {
             "items", List.of("stock.reserved", "stock.rejected"));
 
     private final Shutdown shutdown;
+    private final AtomicBoolean started;
     private final HttpServer api;
     private final HttpServer management;
 
-    private Kurir(Shutdown shutdown, HttpServer api, HttpServer management) {
+    private Kurir(Shutdown shutdown, AtomicBoolean started, HttpServer api, HttpServer management) {
         this.shutdown = shutdown;
+        this.started = started;
         this.api = api;
         this.management = management;
     }
 
     public static Kurir start(KurirConfig config) {
         Shutdown shutdown = new Shutdown();
+        AtomicBoolean started = new AtomicBoolean();
         try {
             // One registry per instance, never the static default one: tests run two instances in one JVM.
             PrometheusRegistry registry = new PrometheusRegistry();
@@ -101,7 +104,6 @@ public final class Kurir implements AutoCloseable {
             Database database = shutdown.add(Phase.INFRASTRUCTURE,
                     Database.open(config, new ConnectionPoolMetrics(registry)));
             MessageAdministration admin = new MessageAdministration();
-            AtomicBoolean started = new AtomicBoolean();
             // The migrations mostly wait for PostgreSQL and load Flyway; the broker and the management server (most
             // of the HTTP stack's class loading) start meanwhile. Until everything is up, /health/ready says so.
             CompletableFuture<Void> migrations = CompletableFuture.runAsync(
@@ -111,19 +113,14 @@ public final class Kurir implements AutoCloseable {
             HttpServer management;
             try {
                 broker = shutdown.add(Phase.INFRASTRUCTURE, Broker.open(config));
-                Readiness readiness = new Readiness(List.of(
-                        new HealthCheck("postgresql", () -> ping(database.dataSource())),
-                        new HealthCheck("startup", () -> {
-                            if (!started.get()) {
-                                throw new IllegalStateException("starting: migrating the schemas, starting the modules");
-                            }
-                        })));
-                management = shutdown.add(Phase.INFRASTRUCTURE, HttpServer.start(config.httpHost(),
-                        config.managementPort(), List.of(new HealthRoutes(readiness),
-                                new AdminRoutes(admin, config.adminToken()),
-                                new MetricsRoutes(new MetricsScraper(registry)))));
-            } catch (RuntimeException e) {
-                migrations.exceptionally(failure -> null).join(); // the database must not close under Flyway
+                management = shutdown.add(Phase.INFRASTRUCTURE,
+                        startManagement(config, database, admin, registry, started));
+            } catch (RuntimeException | Error e) {
+                // The pool must not close under Flyway; its failure, if any, is kept with this one.
+                migrations.exceptionally(failure -> {
+                    e.addSuppressed(failure instanceof CompletionException ? failure.getCause() : failure);
+                    return null;
+                }).join();
                 throw e;
             }
             awaitMigrations(migrations);
@@ -170,11 +167,29 @@ public final class Kurir implements AutoCloseable {
             started.set(true);
             log.info("kurir is up as {} running {}: API on port {}, management on port {}", config.serviceName(),
                     config.modules(), api.port(), management.port());
-            return new Kurir(shutdown, api, management);
-        } catch (RuntimeException e) {
+            return new Kurir(shutdown, started, api, management);
+        } catch (RuntimeException | Error e) {
             shutdown.closeAll();
             throw e;
         }
+    }
+
+    /**
+     * The management port: health, metrics and the operator API. It starts before the modules do: liveness and
+     * metrics answer during a long migration, while readiness and the operator API wait for {@code started}.
+     */
+    private static HttpServer startManagement(KurirConfig config, Database database, MessageAdministration admin,
+                                              PrometheusRegistry registry, AtomicBoolean started) {
+        Readiness readiness = new Readiness(List.of(
+                new HealthCheck("postgresql", () -> ping(database.dataSource())),
+                new HealthCheck("startup", () -> {
+                    if (!started.get()) {
+                        throw new IllegalStateException("starting: migrating the schemas, starting the modules");
+                    }
+                })));
+        return HttpServer.start(config.httpHost(), config.managementPort(), List.of(new HealthRoutes(readiness),
+                new AdminRoutes(admin, config.adminToken(), started::get),
+                new MetricsRoutes(new MetricsScraper(registry))));
     }
 
     /**
@@ -259,6 +274,7 @@ public final class Kurir implements AutoCloseable {
 
     @Override
     public void close() {
+        started.set(false); // not ready from now on: load balancers stop sending, operators wait
         shutdown.closeAll();
         log.info("kurir stopped");
     }

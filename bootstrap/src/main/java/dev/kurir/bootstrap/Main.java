@@ -30,7 +30,7 @@ public final class Main {
             Kurir kurir = Kurir.start(config);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(kurir, config.shutdownTimeout()),
                     "kurir-shutdown"));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.error("kurir could not start: {}", e.getMessage(), e);
             System.exit(1);
         }

@@ -102,10 +102,26 @@ class AdminIT {
     @Test
     void withNoTokenConfigured_theOperatorApiIsOff() {
         try (HttpServer server = HttpServer.start("127.0.0.1", 0,
-                List.of(new AdminRoutes(new MessageAdministration(), Optional.empty())))) {
+                List.of(new AdminRoutes(new MessageAdministration(), Optional.empty(), () -> true)))) {
             HttpResponse<String> response = new HttpClientSupport(server.port()).get("/admin/summary");
             assertEquals(404, response.statusCode());
             assertTrue(response.body().contains("KURIR_ADMIN_TOKEN"), response.body());
+        }
+    }
+
+    @Test
+    void whileTheServiceStarts_anAuthorizedCallGets503_andAnUnauthorizedOneStill401() {
+        try (HttpServer server = HttpServer.start("127.0.0.1", 0,
+                List.of(new AdminRoutes(new MessageAdministration(), Optional.of(TOKEN), () -> false)))) {
+            HttpClientSupport client = new HttpClientSupport(server.port());
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<String> starting = client.send(HttpRequest.newBuilder(URI.create(base + "/admin/summary"))
+                    .header("Authorization", "Bearer " + TOKEN).GET());
+            assertEquals(503, starting.statusCode(), starting.body());
+            assertEquals("application/problem+json", starting.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("1", starting.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(json(starting).get("type").asText().endsWith("/starting"), starting.body());
+            assertEquals(401, client.get("/admin/summary").statusCode());
         }
     }
 

@@ -11,6 +11,7 @@ import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +42,7 @@ class StartupIT {
     private TestBroker broker;
     private Map<String, String> env;
     private int managementPort;
+    private CompletableFuture<Kurir> starting;
 
     @BeforeEach
     void migrateOnce() throws IOException {
@@ -60,20 +63,16 @@ class StartupIT {
 
     @AfterEach
     void cleanUp() {
+        if (starting != null) { // a failed assertion must not leave a kurir running on a dropped database
+            starting.thenAccept(Kurir::close).exceptionally(failure -> null).join();
+        }
         broker.close();
         database.close();
     }
 
     @Test
     void managementAnswers_whileTheMigrationWaits_andReadinessFollowsTheStart() throws Exception {
-        CompletableFuture<Kurir> starting;
-        try (Connection lock = database.dataSource().getConnection()) {
-            lock.setAutoCommit(false);
-            try (Statement statement = lock.createStatement()) {
-                // Flyway reads the history table first: while this lock is held, the migration waits.
-                statement.execute("LOCK TABLE items.flyway_schema_history, orders.flyway_schema_history "
-                        + "IN ACCESS EXCLUSIVE MODE");
-            }
+        try (Connection lock = lockTheHistoryTables()) {
             starting = CompletableFuture.supplyAsync(() -> Kurir.start(KurirConfig.from(env)));
             HttpClientSupport management = new HttpClientSupport(managementPort);
             Eventually.await("the management server answers during the migration", Duration.ofSeconds(30),
@@ -88,11 +87,41 @@ class StartupIT {
             assertFalse(starting.isDone(), "the start waits for the migration");
             lock.rollback();
         }
-        try (Kurir kurir = starting.get(60, TimeUnit.SECONDS)) {
-            HttpResponse<String> ready = new HttpClientSupport(kurir.managementPort()).get("/health/ready");
-            assertEquals(200, ready.statusCode(), ready.body());
-            assertEquals("UP", check(json(ready), "startup").get("status").asText());
+        Kurir kurir = starting.get(60, TimeUnit.SECONDS);
+        HttpClientSupport management = new HttpClientSupport(kurir.managementPort());
+        HttpResponse<String> ready = management.get("/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals("UP", check(json(ready), "startup").get("status").asText());
+    }
+
+    @Test
+    void managementPortTaken_theStartFails_afterTheMigrationHasFinished() throws Exception {
+        try (ServerSocket taken = new ServerSocket(managementPort, 50, InetAddress.getLoopbackAddress())) {
+            try (Connection lock = lockTheHistoryTables()) {
+                starting = CompletableFuture.supplyAsync(() -> Kurir.start(KurirConfig.from(env)));
+                Thread.sleep(1_000);
+                assertFalse(starting.isDone(), "the failed start waits for Flyway before it closes the pool");
+                lock.rollback();
+            }
+            ExecutionException failure = assertThrows(ExecutionException.class,
+                    () -> starting.get(60, TimeUnit.SECONDS));
+            assertTrue(failure.getCause().getMessage().contains(Integer.toString(managementPort)),
+                    failure.getCause().toString());
+            assertEquals(0, failure.getCause().getSuppressed().length, "the migration itself succeeded");
+            Eventually.await("the migration thread ends", Duration.ofSeconds(5), () -> Thread.getAllStackTraces()
+                    .keySet().stream().noneMatch(thread -> thread.getName().equals("kurir-migrate")));
         }
+    }
+
+    /** Flyway reads the history table first: while the returned transaction holds this lock, the migration waits. */
+    private Connection lockTheHistoryTables() throws SQLException {
+        Connection lock = database.dataSource().getConnection();
+        lock.setAutoCommit(false);
+        try (Statement statement = lock.createStatement()) {
+            statement.execute("LOCK TABLE items.flyway_schema_history, orders.flyway_schema_history "
+                    + "IN ACCESS EXCLUSIVE MODE");
+        }
+        return lock;
     }
 
     @Test

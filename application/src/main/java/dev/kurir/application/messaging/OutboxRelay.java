@@ -32,6 +32,8 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(5);
     /** Handed-over rows held at most, in batches: enough for bursts, and published long before their lease ends. */
     private static final int HAND_OFF_BATCHES = 10;
+    /** ... and in rows, whatever the batch size: the queue holds whole messages in memory. */
+    private static final int MAX_HANDED_OVER = 10_000;
 
     private final String module;
     private final OutboxStore store;
@@ -61,7 +63,8 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         this.tracing = tracing;
         this.clock = clock;
         this.retries = new RetryPolicy(settings.maxRetries(), settings.retryBackoff(), clock);
-        this.handedOver = new ArrayBlockingQueue<>(HAND_OFF_BATCHES * settings.relayBatchSize());
+        this.handedOver = new ArrayBlockingQueue<>(
+                Math.min(HAND_OFF_BATCHES * settings.relayBatchSize(), MAX_HANDED_OVER));
         this.handOffOwner = WorkerPool.sharedId(module, "relay");
     }
 

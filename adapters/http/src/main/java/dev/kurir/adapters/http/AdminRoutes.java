@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +29,17 @@ public final class AdminRoutes implements RouteGroup {
 
     private final MessageAdministration admin;
     private final Optional<byte[]> token;
+    private final BooleanSupplier started;
 
-    /** @param token the bearer token; empty turns the operator API off */
-    public AdminRoutes(MessageAdministration admin, Optional<String> token) {
+    /**
+     * @param token   the bearer token; empty turns the operator API off
+     * @param started whether every module is registered: the management port answers while the service starts, and
+     *                until then a call gets 503
+     */
+    public AdminRoutes(MessageAdministration admin, Optional<String> token, BooleanSupplier started) {
         this.admin = admin;
         this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.started = started;
     }
 
     @Override
@@ -63,6 +70,11 @@ public final class AdminRoutes implements RouteGroup {
                 log.atWarn().addKeyValue("remote_addr", ctx.ip()).addKeyValue("path", ctx.path())
                         .log("operator API call with a wrong token refused");
                 throw new Problem(403, "forbidden", "Forbidden", "the bearer token is not valid");
+            }
+            if (!started.getAsBoolean()) {
+                ctx.header("Retry-After", "1");
+                throw new Problem(503, "starting", "The service is starting",
+                        "the modules are not all registered yet; retry in a few seconds");
             }
             handler.handle(ctx);
         };
