@@ -61,9 +61,9 @@ class KurirConfigTest {
     @Test
     void messagingSettings_defaultAsDocumented_andParseDurations() {
         var defaults = KurirConfig.from(Map.of()).messaging();
-        assertEquals(6, defaults.relayWorkers());
+        assertEquals(3, defaults.relayWorkers());
         assertEquals(3, defaults.inboxWorkers());
-        assertEquals(1000, defaults.relayBatchSize());
+        assertEquals(100, defaults.relayBatchSize());
         assertEquals(100, defaults.inboxBatchSize());
         assertEquals(java.time.Duration.ofSeconds(1), defaults.pollInterval());
         assertEquals(3, defaults.maxRetries());
