@@ -329,12 +329,14 @@ phase_perftest() {
   "$JAVA" -cp "$PERFTEST_CP" com.rabbitmq.perf.PerfTest --uri "amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$vhost" \
     --producers 1 --consumers 1 --size 300 --flag persistent --confirm 100 --queue kurir-bench-perftest \
     --auto-delete false --time "$LIMIT_SECONDS" > "$WORK/perftest.out" 2>&1 || { tail "$WORK/perftest.out" >&2; die "PerfTest"; }
+  local c1 confirmed
+  c1=$(cpu_ticks)
+  confirmed=$(grep -o 'confirmed: [0-9]* msg/s' "$WORK/perftest.out")
   # The mean of the per-second "confirmed" figures after the first two seconds (start-up).
-  put perftest_confirmed_per_s "$(grep -o 'confirmed: [0-9]* msg/s' "$WORK/perftest.out" | awk 'NR>2 {s+=$2; n++} END {if (n) printf "%.0f", s/n}')"
+  put perftest_confirmed_per_s "$(awk 'NR>2 {s+=$2; n++} END {if (n) printf "%.0f", s/n}' <<< "$confirmed")"
   # CPU per message in µs of one core (cpu_per_order over thousands of messages): PostgreSQL / RabbitMQ / - / rest
   # (PerfTest's own JVM is in the rest, with its start-up and its consumer).
-  put perftest_cpu_us_per_message "$(cpu_per_order "$c0" "$(cpu_ticks)" "$(grep -o 'confirmed: [0-9]* msg/s' "$WORK/perftest.out" \
-    | awk '{s += $2} END {print s / 1000}')")"
+  put perftest_cpu_us_per_message "$(cpu_per_order "$c0" "$c1" "$(awk '{s += $2} END {print s / 1000}' <<< "$confirmed")")"
   put perftest_confirm_latency_median_us "$(grep -o 'confirm latency min/median/75th/95th/99th [0-9/]*' "$WORK/perftest.out" | tail -n 1 | awk '{split($NF, a, "/"); print a[2]}')"
   drop_vhost "$vhost"
 }
@@ -531,7 +533,7 @@ phase_drain() {
   if [ "${BENCH_JFR:-0}" = 1 ]; then
     EXTRA_JVM_OPTS=("-XX:StartFlightRecording=settings=profile,filename=$WORK/$label.jfr")
   fi
-  local started n=1 c0
+  local started n c0
   c0=$(cpu_ticks)
   started=$(date +%s%N)
   # The relay starts working during start-up, before /health/ready: the wall clock counts from the launch.

@@ -117,10 +117,11 @@ public final class Kurir implements AutoCloseable {
                         startManagement(config, database, admin, registry, started));
             } catch (RuntimeException | Error e) {
                 // The pool must not close under Flyway; its failure, if any, is kept with this one.
-                migrations.exceptionally(failure -> {
-                    e.addSuppressed(failure instanceof CompletionException ? failure.getCause() : failure);
-                    return null;
-                }).join();
+                try {
+                    awaitMigrations(migrations);
+                } catch (RuntimeException | Error failure) {
+                    e.addSuppressed(failure);
+                }
                 throw e;
             }
             awaitMigrations(migrations);

@@ -25,24 +25,36 @@ final class RunningKurir implements AutoCloseable {
     static RunningKurir start(Map<String, String> env) {
         TestDatabase database = TestDatabase.create();
         TestBroker broker = TestBroker.create();
-        Map<String, String> all = new HashMap<>(env);
-        all.put("KURIR_DB_URL", database.jdbcUrl());
-        all.put("KURIR_DB_USER", database.user());
-        all.put("KURIR_DB_PASSWORD", database.password());
-        all.put("KURIR_AMQP_URI", broker.amqpUri());
-        all.put("KURIR_HTTP_PORT", "0");
-        all.put("KURIR_MANAGEMENT_PORT", "0");
-        all.put("KURIR_HTTP_HOST", "127.0.0.1");
         try {
-            all.put("KURIR_DATA_DIR", Files.createTempDirectory("kurir-it").toString());
+            Map<String, String> all = new HashMap<>(env);
+            all.putAll(environment(database, broker));
             return new RunningKurir(database, broker, Kurir.start(KurirConfig.from(all)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             broker.close();
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * The settings that put a kurir on {@code database} and {@code broker}, on free ports of 127.0.0.1, with a data
+     * directory of its own; a mutable map.
+     */
+    static Map<String, String> environment(TestDatabase database, TestBroker broker) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KURIR_DB_URL", database.jdbcUrl());
+        env.put("KURIR_DB_USER", database.user());
+        env.put("KURIR_DB_PASSWORD", database.password());
+        env.put("KURIR_AMQP_URI", broker.amqpUri());
+        env.put("KURIR_HTTP_PORT", "0");
+        env.put("KURIR_MANAGEMENT_PORT", "0");
+        env.put("KURIR_HTTP_HOST", "127.0.0.1");
+        try {
+            env.put("KURIR_DATA_DIR", Files.createTempDirectory("kurir-it").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return env;
     }
 
     HttpClientSupport api() {

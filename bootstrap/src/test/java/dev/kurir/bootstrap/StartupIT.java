@@ -15,12 +15,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,19 +43,12 @@ class StartupIT {
     private CompletableFuture<Kurir> starting;
 
     @BeforeEach
-    void migrateOnce() throws IOException {
+    void migrateOnce() {
         database = TestDatabase.create();
         broker = TestBroker.create();
-        managementPort = freePort();
-        env = new HashMap<>(Map.of(
-                "KURIR_DB_URL", database.jdbcUrl(),
-                "KURIR_DB_USER", database.user(),
-                "KURIR_DB_PASSWORD", database.password(),
-                "KURIR_AMQP_URI", broker.amqpUri(),
-                "KURIR_HTTP_HOST", "127.0.0.1",
-                "KURIR_HTTP_PORT", "0",
-                "KURIR_MANAGEMENT_PORT", Integer.toString(managementPort),
-                "KURIR_DATA_DIR", Files.createTempDirectory("kurir-it").toString()));
+        managementPort = freePort(); // known before the start returns: the tests probe it while kurir starts
+        env = RunningKurir.environment(database, broker);
+        env.put("KURIR_MANAGEMENT_PORT", Integer.toString(managementPort));
         Kurir.start(KurirConfig.from(env)).close(); // creates the schemas and their history tables
     }
 

@@ -99,7 +99,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         }
         if (!queued) {
             // No room after all (or no workers left): free the lease, so that a claim finds the row now, not later.
-            releaseHandedOver(List.of(message.id()));
+            releaseHandedOver(List.of(message));
         }
         signal.signal();
     }
@@ -124,7 +124,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         List<OutboundMessage> waiting = new ArrayList<>();
         handedOver.drainTo(waiting);
         if (!waiting.isEmpty()) {
-            releaseHandedOver(waiting.stream().map(OutboundMessage::id).toList());
+            releaseHandedOver(waiting);
         }
     }
 
@@ -132,16 +132,17 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
      * Frees handed-over rows for a claim and has the next round claim them; if the database cannot be reached, their
      * lease runs out instead. It never throws: it also runs in the writer's after-commit hook.
      */
-    private void releaseHandedOver(List<Long> ids) {
+    private void releaseHandedOver(List<OutboundMessage> messages) {
         try {
-            releaseForClaim(handOffOwner, ids);
+            releaseForClaim(handOffOwner, messages);
         } catch (RuntimeException e) {
             listener.workerFailed(module, handOffOwner, e);
         }
     }
 
     /** Frees rows untouched and has the next round claim them: a released row is found by nothing but a claim. */
-    private void releaseForClaim(String owner, List<Long> ids) {
+    private void releaseForClaim(String owner, List<OutboundMessage> messages) {
+        List<Long> ids = messages.stream().map(OutboundMessage::id).toList();
         quietly(() -> store.release(owner, ids));
         unleasedCommitted.set(true);
     }
@@ -217,10 +218,10 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         private List<OutboundMessage> withinLease(List<OutboundMessage> handed) {
             Instant oldest = clock.instant().minus(settings.lease().dividedBy(2));
             List<OutboundMessage> fresh = new ArrayList<>(handed.size());
-            List<Long> stale = new ArrayList<>();
+            List<OutboundMessage> stale = new ArrayList<>();
             for (OutboundMessage message : handed) {
                 if (message.createdAt().isBefore(oldest)) {
-                    stale.add(message.id());
+                    stale.add(message);
                 } else {
                     fresh.add(message);
                 }
@@ -246,11 +247,11 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
                 outcomes = publisher.publish(batch);
             } catch (BrokerUnavailableException e) {
                 brokerUnreachable = true;
-                releaseForClaim(owner, batch.stream().map(OutboundMessage::id).toList());
+                releaseForClaim(owner, batch);
                 listener.brokerUnavailable(module, workerId, e.getMessage());
                 return true;
             } catch (RuntimeException e) {
-                releaseForClaim(owner, batch.stream().map(OutboundMessage::id).toList());
+                releaseForClaim(owner, batch);
                 throw e;
             }
             brokerUnreachable = false;
