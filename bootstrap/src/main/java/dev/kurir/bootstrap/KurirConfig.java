@@ -72,7 +72,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         MessagingSettings messaging = new MessagingSettings(
                 integer(env, "KURIR_OUTBOX_WORKERS", 3, 1, 32),
                 integer(env, "KURIR_INBOX_WORKERS", 3, 1, 32),
-                integer(env, "KURIR_OUTBOX_BATCH_SIZE", 100, 1, 10_000),
+                integer(env, "KURIR_OUTBOX_BATCH_SIZE", 1000, 1, 10_000),
                 integer(env, "KURIR_INBOX_BATCH_SIZE", 100, 1, 1000),
                 duration(env, "KURIR_POLL_INTERVAL", Duration.ofSeconds(1)),
                 integer(env, "KURIR_MAX_RETRIES", 3, 0, 100),

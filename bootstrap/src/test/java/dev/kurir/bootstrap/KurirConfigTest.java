@@ -63,7 +63,7 @@ class KurirConfigTest {
         var defaults = KurirConfig.from(Map.of()).messaging();
         assertEquals(3, defaults.relayWorkers());
         assertEquals(3, defaults.inboxWorkers());
-        assertEquals(100, defaults.relayBatchSize());
+        assertEquals(1000, defaults.relayBatchSize());
         assertEquals(100, defaults.inboxBatchSize());
         assertEquals(java.time.Duration.ofSeconds(1), defaults.pollInterval());
         assertEquals(3, defaults.maxRetries());

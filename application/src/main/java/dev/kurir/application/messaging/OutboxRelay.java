@@ -30,10 +30,16 @@ import java.util.function.Supplier;
  */
 public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(5);
-    /** Handed-over rows held at most, in batches: enough for bursts, and published long before their lease ends. */
-    private static final int HAND_OFF_BATCHES = 10;
-    /** ... and in rows, whatever the batch size: the queue holds whole messages in memory. */
-    private static final int MAX_HANDED_OVER = 10_000;
+    /**
+     * The small batch: a claim's size after a claim that found fewer rows than it asked for, and the largest round of
+     * handed-over rows. Under a live load small batches spread the rows over the workers, whose claims, publishes and
+     * UPDATEs then overlap; one worker with one large batch does them one after the other. A backlog instead is
+     * claimed in batches that double while they come back full, up to the configured batch size, which saves a
+     * claim, a confirm wait and an UPDATE per row in each step.
+     */
+    private static final int SMALL_BATCH = 100;
+    /** Handed-over rows held at most, in rounds: enough for bursts, and published long before their lease ends. */
+    private static final int HAND_OFF_ROUNDS = 10;
 
     private final String module;
     private final OutboxStore store;
@@ -45,6 +51,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private final RetryPolicy retries;
     private final WakeUpSignal signal = new WakeUpSignal();
     private final WorkerPool pool = new WorkerPool(signal);
+    private final int smallBatch;
     private final BlockingQueue<OutboundMessage> handedOver;
     private final String handOffOwner;
     private final AtomicBoolean unleasedCommitted = new AtomicBoolean();
@@ -63,8 +70,8 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         this.tracing = tracing;
         this.clock = clock;
         this.retries = new RetryPolicy(settings.maxRetries(), settings.retryBackoff(), clock);
-        this.handedOver = new ArrayBlockingQueue<>(
-                Math.min(HAND_OFF_BATCHES * settings.relayBatchSize(), MAX_HANDED_OVER));
+        this.smallBatch = Math.min(settings.relayBatchSize(), SMALL_BATCH);
+        this.handedOver = new ArrayBlockingQueue<>(HAND_OFF_ROUNDS * smallBatch);
         this.handOffOwner = WorkerPool.sharedId(module, "relay");
     }
 
@@ -152,6 +159,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         private final String workerId;
         private Duration outagePause = Duration.ofMillis(100);
         private long lastClaim;
+        private int claimSize = smallBatch;
         private boolean tableHasMore = true; // rows may be waiting from before this process started
 
         Worker(String workerId) {
@@ -182,13 +190,15 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
 
         private boolean claimAndPublish() {
             lastClaim = System.nanoTime();
-            int limit = settings.relayBatchSize();
+            int limit = claimSize;
             List<OutboundMessage> claimed = quietly(() -> store.claim(workerId, limit, settings.lease()));
             // A partial claim took every row that was due: wait for the next signal (or the poll) rather than run a
-            // claim that finds nothing. A full one may have left rows behind: claim again at once.
+            // claim that finds nothing. A full one may have left rows behind: claim again at once, and more of them.
             tableHasMore = claimed.size() >= limit;
+            claimSize = tableHasMore ? Math.min(2 * limit, settings.relayBatchSize()) : smallBatch;
             boolean outage = !claimed.isEmpty() && publish(workerId, claimed);
             if (outage) {
+                claimSize = smallBatch; // a broker that is slow to confirm is not asked for a large batch next
                 pauseForBroker();
             }
             return outage || tableHasMore || !handedOver.isEmpty();
@@ -199,7 +209,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
             boolean outage;
             try {
                 List<OutboundMessage> handed = new ArrayList<>();
-                handedOver.drainTo(handed, settings.relayBatchSize());
+                handedOver.drainTo(handed, smallBatch);
                 outage = publish(handOffOwner, withinLease(handed));
             } finally {
                 handOffTaken.set(false);

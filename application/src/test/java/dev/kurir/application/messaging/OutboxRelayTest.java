@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** How the relay takes rows handed over at commit, and how it still finds the rows nobody handed over. */
 class OutboxRelayTest {
@@ -131,9 +133,13 @@ class OutboxRelayTest {
         assertEquals(0, table.claimable());
     }
 
-    @Test
-    void noLeaseIsOffered_onceHalfTheHandOverQueueIsTaken() {
-        OutboxRelay relay = relay(NO_POLL); // not started: nothing drains the queue
+    @ParameterizedTest(name = "claim batch {0}")
+    @ValueSource(ints = {100, 1000})
+    void noLeaseIsOffered_onceHalfTheHandOverQueueIsTaken(int relayBatchSize) {
+        // not started: nothing drains the queue
+        OutboxRelay relay = new OutboxRelay("orders", table, broker, new MessagingSettings(2, 1, relayBatchSize, 100,
+                NO_POLL, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { },
+                MessagingTracing.NONE, Clock.systemUTC());
         for (int i = 0; i < 500; i++) {
             relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
         }
@@ -141,6 +147,40 @@ class OutboxRelayTest {
         relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
         assertTrue(relay.leaseOwner().isEmpty(), "more than half taken: new rows are written unleased");
         relay.close();
+    }
+
+    @Test
+    void aBacklog_isClaimedInGrowingBatches_andHandedOverRowsInSmallRounds() throws InterruptedException {
+        List<Integer> claimed = new CopyOnWriteArrayList<>();
+        List<Integer> handedOver = new CopyOnWriteArrayList<>();
+        MessagePublisher countingBroker = batch -> {
+            // rows 1,501 to 1,750 are the handed-over ones
+            boolean handed = batch.getFirst().id() > 1500 && batch.getFirst().id() <= 1750;
+            (handed ? handedOver : claimed).add(batch.size());
+            return batch.stream().map(PublishOutcome::confirmed).toList();
+        };
+        try (OutboxRelay relay = new OutboxRelay("orders", table, countingBroker, new MessagingSettings(1, 1, 1000,
+                100, NO_POLL, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { },
+                MessagingTracing.NONE, Clock.systemUTC())) {
+            for (int i = 0; i < 1500; i++) {
+                table.insert(null); // a backlog from before the start
+            }
+            for (int i = 0; i < 250; i++) {
+                relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
+            }
+            relay.start(); // one worker: one batch at a time
+            await(() -> table.count("SENT") == 1750, "all 1,750 marked SENT");
+            assertEquals(List.of(100, 200, 400, 800), claimed, "the backlog in claims that double while full");
+            assertEquals(List.of(100, 100, 50), handedOver, "the handed-over rows in rounds of 100");
+
+            claimed.clear();
+            for (int i = 0; i < 150; i++) {
+                table.insert(null);
+            }
+            relay.wakeUp();
+            await(() -> table.count("SENT") == 1900, "the next 150 marked SENT");
+            assertEquals(List.of(100, 50), claimed, "after a claim that was not full, claims start small again");
+        }
     }
 
     @Test
