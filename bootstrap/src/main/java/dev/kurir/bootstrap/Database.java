@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +55,15 @@ final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** Brings the schema of each module this process runs up to date; each schema has its own history table. */
+    /**
+     * Brings the schema of each module this process runs up to date; each schema has its own history table. Flyway
+     * opens its own connections to the pool's database and account: the pool's 30 s socket timeout is there to fail
+     * a request on a lost server rather than hang, but would also fail a migration statement that rightly runs for
+     * minutes (an index on a large table, a lock an old transaction holds).
+     */
     void migrate(List<ModuleSchema> schemas) {
         for (ModuleSchema schema : schemas) {
-            var result = Flyway.configure()
-                    .dataSource(pool)
+            var result = migrations()
                     .schemas(schema.schemaName())
                     .createSchemas(true)
                     .locations(schema.migrationLocation())
@@ -69,6 +74,11 @@ final class Database implements AutoCloseable {
                     result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
                     result.migrationsExecuted);
         }
+    }
+
+    /** Flyway's configuration with its own connections, as {@link #migrate} uses it. */
+    FluentConfiguration migrations() {
+        return Flyway.configure().dataSource(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
     }
 
     @Override
