@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * inserts them and hands them over after the commit ({@link RelayHandOff}), which saves a transaction per batch and
  * the wait for a claim. The table is still claimed from after every wake-up for unleased rows, after a full claim,
  * and once per poll interval, for retries and for rows whose hand-over was lost with a process. One worker at a time
- * publishes handed-over rows, so that the rows committed during one publish-confirm round go out as the next batch.
+ * publishes handed-over rows, so that the rows committed during one publish-confirm round go out together in the next
+ * (100 at most).
  */
 public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(5);
@@ -198,7 +199,6 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
             claimSize = tableHasMore ? Math.min(2 * limit, settings.relayBatchSize()) : smallBatch;
             boolean outage = !claimed.isEmpty() && publish(workerId, claimed);
             if (outage) {
-                claimSize = smallBatch; // a broker that is slow to confirm is not asked for a large batch next
                 pauseForBroker();
             }
             return outage || tableHasMore || !handedOver.isEmpty();
@@ -271,6 +271,7 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         }
 
         private void pauseForBroker() {
+            claimSize = smallBatch; // a broker that was away or slow to confirm is not sent a large batch first
             pool.sleep(outagePause);
             outagePause = min(outagePause.multipliedBy(2), MAX_OUTAGE_PAUSE);
         }

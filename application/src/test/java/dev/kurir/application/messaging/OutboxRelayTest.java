@@ -3,6 +3,7 @@ package dev.kurir.application.messaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.MessagePublisher;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.messaging.port.out.OutboxStore;
@@ -133,6 +134,29 @@ class OutboxRelayTest {
         assertEquals(0, table.claimable());
     }
 
+    @Test
+    void afterABrokerOutage_claimsStartSmallAgain() throws InterruptedException {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        MessagePublisher brokerAwayOnce = batch -> {
+            attempts.add(batch.size());
+            if (attempts.size() == 2) {
+                throw new BrokerUnavailableException("connection refused", null);
+            }
+            return batch.stream().map(PublishOutcome::confirmed).toList();
+        };
+        try (OutboxRelay relay = new OutboxRelay("orders", table, brokerAwayOnce, new MessagingSettings(1, 1, 1000,
+                100, NO_POLL, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { },
+                MessagingTracing.NONE, Clock.systemUTC())) {
+            for (int i = 0; i < 1000; i++) {
+                table.insert(null);
+            }
+            relay.start();
+            await(() -> table.count("SENT") == 1000, "all 1,000 marked SENT");
+            assertEquals(List.of(100, 200, 100, 200, 400, 200), attempts,
+                    "the batch of 200 was released untouched; after the pause, claims grew again from 100");
+        }
+    }
+
     @ParameterizedTest(name = "claim batch {0}")
     @ValueSource(ints = {100, 1000})
     void noLeaseIsOffered_onceHalfTheHandOverQueueIsTaken(int relayBatchSize) {
@@ -173,6 +197,7 @@ class OutboxRelayTest {
             assertEquals(List.of(100, 200, 400, 800), claimed, "the backlog in claims that double while full");
             assertEquals(List.of(100, 100, 50), handedOver, "the handed-over rows in rounds of 100");
 
+            await(() -> table.claims() == 5, "the claim of 1,000 that finds the backlog gone");
             claimed.clear();
             for (int i = 0; i < 150; i++) {
                 table.insert(null);
