@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+    private static final String MIGRATION_CONNECTION_PARAMETERS =
+            "socketTimeout=3600&tcpKeepAlive=true&ApplicationName=kurir-migrate";
+
     private final HikariDataSource pool;
     private final Optional<EmbeddedDatabase> embedded;
 
@@ -55,12 +58,7 @@ final class Database implements AutoCloseable {
         return pool;
     }
 
-    /**
-     * Brings the schema of each module this process runs up to date; each schema has its own history table. Flyway
-     * opens its own connections to the pool's database and account: the pool's 30 s socket timeout is there to fail
-     * a request on a lost server rather than hang, but would also fail a migration statement that rightly runs for
-     * minutes (an index on a large table, a lock an old transaction holds).
-     */
+    /** Brings the schema of each module this process runs up to date; each schema has its own history table. */
     void migrate(List<ModuleSchema> schemas) {
         for (ModuleSchema schema : schemas) {
             var result = migrations()
@@ -76,9 +74,19 @@ final class Database implements AutoCloseable {
         }
     }
 
-    /** Flyway's configuration with its own connections, as {@link #migrate} uses it. */
+    /**
+     * Flyway's configuration, as {@link #migrate} uses it: its own connections to the pool's database and account.
+     * The pool's 30 s socket timeout fails a request on a lost server rather than let it hang, but would also fail a
+     * migration statement that rightly runs for minutes (an index on a large table, a lock an old transaction
+     * holds); a migration gets an hour. A server that is not up yet gets a few seconds, as the pool gives a request.
+     */
     FluentConfiguration migrations() {
-        return Flyway.configure().dataSource(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        String url = pool.getJdbcUrl();
+        // Appended, so they win over the same parameters in the configured URL.
+        String migrationUrl = url + (url.contains("?") ? "&" : "?") + MIGRATION_CONNECTION_PARAMETERS;
+        return Flyway.configure()
+                .dataSource(migrationUrl, pool.getUsername(), pool.getPassword())
+                .connectRetries(2);
     }
 
     @Override

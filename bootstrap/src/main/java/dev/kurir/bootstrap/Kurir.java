@@ -116,7 +116,8 @@ public final class Kurir implements AutoCloseable {
                 management = shutdown.add(Phase.INFRASTRUCTURE,
                         startManagement(config, database, admin, registry, started));
             } catch (RuntimeException | Error e) {
-                // The pool must not close under Flyway; its failure, if any, is kept with this one.
+                // Flyway finishes first: a migration is not cut off half run, nor the embedded PostgreSQL stopped
+                // under it. Its failure, if any, is kept with this one.
                 try {
                     awaitMigrations(migrations);
                 } catch (RuntimeException | Error failure) {

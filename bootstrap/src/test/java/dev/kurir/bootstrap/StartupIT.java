@@ -91,7 +91,7 @@ class StartupIT {
             try (Connection lock = lockTheHistoryTables()) {
                 starting = CompletableFuture.supplyAsync(() -> Kurir.start(KurirConfig.from(env)));
                 Thread.sleep(1_000);
-                assertFalse(starting.isDone(), "the failed start waits for Flyway before it closes the pool");
+                assertFalse(starting.isDone(), "the failed start waits for Flyway before it closes what it started");
                 lock.rollback();
             }
             ExecutionException failure = assertThrows(ExecutionException.class,
