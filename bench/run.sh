@@ -556,7 +556,7 @@ phase_drain() {
   done
   put "${label}_wall_s" "$(awk -v ns=$(( $(date +%s%N) - started )) 'BEGIN {printf "%.1f", ns / 1e9}')"
   # CPU per row in µs of one core, from the launch to empty: PostgreSQL / RabbitMQ / kurir (start-up, JIT compiler
-  # included) / rest (the probes, psql)
+  # included) / rest (the consumer's JVM, the probes, psql)
   put "${label}_cpu_us_per_row" "$(cpu_per_order "$c0" "$(cpu_ticks "$KURIR_PID")" "$(( DRAIN_ROWS / 1000 ))")"
   put "${label}_left" "$(sql "$db" -c "SELECT count(*) FROM orders.outbox WHERE status = 'PENDING'")"
   # rows/s from the rows' own timestamps: the rows marked SENT after the first batch, over the time from the first
