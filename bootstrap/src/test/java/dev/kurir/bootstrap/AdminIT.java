@@ -13,9 +13,7 @@ import dev.kurir.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,15 +40,7 @@ class AdminIT {
     void start() throws Exception {
         database = TestDatabase.create();
         broker = TestBroker.create();
-        Map<String, String> env = new HashMap<>();
-        env.put("KURIR_DB_URL", database.jdbcUrl());
-        env.put("KURIR_DB_USER", database.user());
-        env.put("KURIR_DB_PASSWORD", database.password());
-        env.put("KURIR_AMQP_URI", broker.amqpUri());
-        env.put("KURIR_HTTP_PORT", "0");
-        env.put("KURIR_MANAGEMENT_PORT", "0");
-        env.put("KURIR_HTTP_HOST", "127.0.0.1");
-        env.put("KURIR_DATA_DIR", Files.createTempDirectory("kurir-admin-it").toString());
+        Map<String, String> env = RunningKurir.environment(database, broker);
         env.put("KURIR_RETRY_BACKOFF", "50ms");
         env.put("KURIR_MAX_RETRIES", "1");
         env.put("KURIR_ADMIN_TOKEN", TOKEN);

@@ -10,10 +10,8 @@ import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,16 +40,7 @@ class ApiIT {
     void start() throws Exception {
         database = TestDatabase.create();
         broker = TestBroker.create();
-        Map<String, String> env = new HashMap<>();
-        env.put("KURIR_AMQP_URI", broker.amqpUri());
-        env.put("KURIR_DB_URL", database.jdbcUrl());
-        env.put("KURIR_DB_USER", database.user());
-        env.put("KURIR_DB_PASSWORD", database.password());
-        env.put("KURIR_HTTP_PORT", "0");
-        env.put("KURIR_MANAGEMENT_PORT", "0");
-        env.put("KURIR_HTTP_HOST", "127.0.0.1");
-        env.put("KURIR_DATA_DIR", Files.createTempDirectory("kurir-api-it").toString());
-        kurir = Kurir.start(KurirConfig.from(env));
+        kurir = Kurir.start(KurirConfig.from(RunningKurir.environment(database, broker)));
         api = new HttpClientSupport(kurir.apiPort());
         management = new HttpClientSupport(kurir.managementPort());
         jdbi = Jdbi.create(database.dataSource());

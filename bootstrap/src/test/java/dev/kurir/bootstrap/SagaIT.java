@@ -15,10 +15,8 @@ import com.rabbitmq.client.GetResponse;
 import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,15 +51,7 @@ class SagaIT {
     }
 
     private Map<String, String> env() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("KURIR_DB_URL", database.jdbcUrl());
-        env.put("KURIR_DB_USER", database.user());
-        env.put("KURIR_DB_PASSWORD", database.password());
-        env.put("KURIR_AMQP_URI", broker.amqpUri());
-        env.put("KURIR_HTTP_PORT", "0");
-        env.put("KURIR_MANAGEMENT_PORT", "0");
-        env.put("KURIR_HTTP_HOST", "127.0.0.1");
-        env.put("KURIR_DATA_DIR", Files.createTempDirectory("kurir-saga-it").toString());
+        Map<String, String> env = RunningKurir.environment(database, broker);
         // Quick retries keep the retry and FAILED cases short; the protocol is the same at any pace.
         env.put("KURIR_RETRY_BACKOFF", "100ms");
         env.put("KURIR_POLL_INTERVAL", "200ms");

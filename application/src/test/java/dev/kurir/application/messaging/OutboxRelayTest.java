@@ -35,9 +35,13 @@ class OutboxRelayTest {
     };
 
     private OutboxRelay relay(Duration pollInterval) {
-        return new OutboxRelay("orders", table, broker, new MessagingSettings(2, 1, 100, 100, pollInterval, 3,
-                Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { }, MessagingTracing.NONE,
-                Clock.systemUTC());
+        return relay(broker, 2, 100, pollInterval);
+    }
+
+    private OutboxRelay relay(MessagePublisher publisher, int workers, int batchSize, Duration pollInterval) {
+        return new OutboxRelay("orders", table, publisher, new MessagingSettings(workers, 1, batchSize, 100,
+                pollInterval, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { },
+                MessagingTracing.NONE, Clock.systemUTC());
     }
 
     @Test
@@ -72,9 +76,7 @@ class OutboxRelayTest {
             }
             return batch.stream().map(PublishOutcome::confirmed).toList();
         };
-        try (OutboxRelay relay = new OutboxRelay("orders", table, slowBroker, new MessagingSettings(3, 1, 100, 100, NO_POLL,
-                3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { }, MessagingTracing.NONE,
-                Clock.systemUTC())) {
+        try (OutboxRelay relay = relay(slowBroker, 3, 100, NO_POLL)) {
             relay.start();
             await(() -> table.claims() == 3, "the start-up claims");
             relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
@@ -144,9 +146,7 @@ class OutboxRelayTest {
             }
             return batch.stream().map(PublishOutcome::confirmed).toList();
         };
-        try (OutboxRelay relay = new OutboxRelay("orders", table, brokerAwayOnce, new MessagingSettings(1, 1, 1000,
-                100, NO_POLL, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { },
-                MessagingTracing.NONE, Clock.systemUTC())) {
+        try (OutboxRelay relay = relay(brokerAwayOnce, 1, 1000, NO_POLL)) {
             for (int i = 0; i < 1000; i++) {
                 table.insert(null);
             }
@@ -161,9 +161,7 @@ class OutboxRelayTest {
     @ValueSource(ints = {100, 1000})
     void noLeaseIsOffered_onceHalfTheHandOverQueueIsTaken(int relayBatchSize) {
         // not started: nothing drains the queue
-        OutboxRelay relay = new OutboxRelay("orders", table, broker, new MessagingSettings(2, 1, relayBatchSize, 100,
-                NO_POLL, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { },
-                MessagingTracing.NONE, Clock.systemUTC());
+        OutboxRelay relay = relay(broker, 2, relayBatchSize, NO_POLL);
         for (int i = 0; i < 500; i++) {
             relay.committed(table.insert(relay.leaseOwner().orElseThrow()));
         }
@@ -183,9 +181,7 @@ class OutboxRelayTest {
             (handed ? handedOver : claimed).add(batch.size());
             return batch.stream().map(PublishOutcome::confirmed).toList();
         };
-        try (OutboxRelay relay = new OutboxRelay("orders", table, countingBroker, new MessagingSettings(1, 1, 1000,
-                100, NO_POLL, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { },
-                MessagingTracing.NONE, Clock.systemUTC())) {
+        try (OutboxRelay relay = relay(countingBroker, 1, 1000, NO_POLL)) {
             for (int i = 0; i < 1500; i++) {
                 table.insert(null); // a backlog from before the start
             }
