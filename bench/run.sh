@@ -15,6 +15,7 @@
 # bootstrap/target/opentelemetry-javaagent.jar, exporting every trace over OTLP/HTTP to a local sink.
 #
 # Knobs (environment): BENCH_SAGA_SECONDS (60), BENCH_OVERLOAD_RATE (the capacity phase's offered rate; 1.5 x the best sustained rate of the run, or 480), BENCH_LATENCY_RATE (100), BENCH_LATENCY_SECONDS (60),
+# KURIR_AOT_CACHE (on: every kurir starts with the JVM's AOT cache, recorded once per run as ./kurir records it; off),
 # BENCH_DRAIN_ROWS (100000), BENCH_LIMIT_SECONDS (15), BENCH_STEP_SECONDS (8), KURIR_ENV (extra KURIR_* settings for
 # every kurir started, e.g. "KURIR_OUTBOX_BATCH_SIZE=200 KURIR_DB_POOL_SIZE=16"), BENCH_KURIR_JAR / BENCH_AGENT_JAR
 # (another jar than bootstrap/target's), BENCH_JFR=1 (record a JFR profile of
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift ;;
     --no-build) BUILD=false ;;
     --only) ONLY=",$2,"; shift ;;
-    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -217,7 +218,7 @@ start_kurir() {
   env "${otel_env[@]}" KURIR_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$db" \
     KURIR_AMQP_URI="amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$vhost" KURIR_HTTP_HOST=127.0.0.1 \
     KURIR_HTTP_PORT="$API_PORT" KURIR_MANAGEMENT_PORT="$MGMT_PORT" ${KURIR_ENV:-} "$@" \
-    "$JAVA" "${agent_opts[@]}" "${EXTRA_JVM_OPTS[@]}" -jar "$KURIR_JAR" > "$WORK/$name.log" 2>&1 &
+    "$JAVA" "${agent_opts[@]}" "${AOT_OPTS[@]}" "${EXTRA_JVM_OPTS[@]}" -jar "$KURIR_JAR" > "$WORK/$name.log" 2>&1 &
   KURIR_PID=$!
   PIDS+=("$KURIR_PID")
   for _ in $(seq 1 1500); do
@@ -230,6 +231,25 @@ start_kurir() {
     sleep 0.02
   done
   die "kurir $name not ready within 30 s"
+}
+
+# record_aot_cache: the JVM's AOT cache as ./kurir records it (KURIR_AOT_CACHE=off: none, as there): one training run
+# of the jar without the agent on a scratch database and vhost of its own, stopped when ready (--exit-when-ready);
+# every kurir of the benchmark then starts with it (AOT_OPTS), as every ./kurir after the first does.
+AOT_OPTS=()
+record_aot_cache() {
+  if [ "${KURIR_AOT_CACHE:-on}" != on ]; then put aot_cache off; return 0; fi
+  scratch_db aot
+  scratch_vhost aot
+  log "recording the JVM's AOT cache: a training run of kurir without the agent, as ./kurir does"
+  # shellcheck disable=SC2086
+  env KURIR_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" KURIR_AMQP_URI="amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$VHOST" \
+    KURIR_HTTP_HOST=127.0.0.1 KURIR_HTTP_PORT="$(free_port)" KURIR_MANAGEMENT_PORT="$(free_port)" ${KURIR_ENV:-} \
+    "$JAVA" --add-modules java.instrument -XX:AOTCacheOutput="$WORK/kurir.aot" -jar "$KURIR_JAR" --exit-when-ready \
+    > "$WORK/aot-training.log" 2>&1 || die "the AOT cache's training run failed: $WORK/aot-training.log"
+  [ -f "$WORK/kurir.aot" ] || die "the training run wrote no AOT cache: $WORK/aot-training.log"
+  AOT_OPTS=(--add-modules java.instrument -XX:AOTCache="$WORK/kurir.aot")
+  put aot_cache on
 }
 
 stop_kurir() {
@@ -667,6 +687,9 @@ wait_for_quiet() {
 
 # --- main --------------------------------------------------------------------------------------------------------
 start_sink
+RESULTS="$WORK/aot.properties"
+: > "$RESULTS"
+record_aot_cache
 ALL_RESULTS=()
 for run in $(seq 1 "$RUNS"); do
   RESULTS="$WORK/results-$run.properties"
@@ -675,6 +698,7 @@ for run in $(seq 1 "$RUNS"); do
   put run "$run"
   put mode "$MODE"
   put kurir_env "${KURIR_ENV:-(defaults)}"
+  absorb "$WORK/aot.properties" ""
   describe_machine
   wait_for_quiet
   put started "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"

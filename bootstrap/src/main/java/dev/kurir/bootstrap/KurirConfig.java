@@ -35,7 +35,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             "KURIR_OUTBOX_WORKERS", "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_INBOX_BATCH_SIZE",
             "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
-            "KURIR_OTEL_AGENT", "KURIR_SHUTDOWN_TIMEOUT");
+            "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT");
     private static final Set<String> KNOWN_MODULES = Set.of("orders", "items");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final int MIN_ADMIN_TOKEN_LENGTH = 16;

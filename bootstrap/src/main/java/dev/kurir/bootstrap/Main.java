@@ -6,7 +6,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar kurir.jar}: reads the environment, starts kurir, and on SIGTERM stops it in order within
- * {@code KURIR_SHUTDOWN_TIMEOUT}.
+ * {@code KURIR_SHUTDOWN_TIMEOUT}. With {@code --exit-when-ready} it stops as soon as it has started and exits 0: a
+ * check of the configuration and the connections, and the training run that {@code ./kurir} records the JVM's AOT
+ * cache from.
  */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -15,6 +17,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        boolean exitWhenReady = args.length == 1 && args[0].equals("--exit-when-ready");
+        if (args.length > 0 && !exitWhenReady) {
+            log.error("invalid arguments: {}; the only argument kurir takes is --exit-when-ready",
+                    String.join(" ", args));
+            System.exit(2);
+            return;
+        }
         Map<String, String> env = System.getenv();
         KurirConfig config;
         try {
@@ -28,6 +37,11 @@ public final class Main {
         log.info("starting kurir with {}", config);
         try {
             Kurir kurir = Kurir.start(config);
+            if (exitWhenReady) {
+                stop(kurir, config.shutdownTimeout());
+                System.exit(0);
+                return;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(kurir, config.shutdownTimeout()),
                     "kurir-shutdown"));
         } catch (RuntimeException | Error e) {

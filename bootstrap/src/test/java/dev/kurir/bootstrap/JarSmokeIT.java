@@ -94,6 +94,40 @@ class JarSmokeIT {
         }
     }
 
+    @Test
+    void jar_exitWhenReady_startsMigratesAndStops_withStatusZero() throws Exception {
+        try (TestDatabase database = TestDatabase.create();
+             TestBroker broker = TestBroker.create();
+             KurirProcess kurir = KurirProcess.start(Map.of("KURIR_DB_URL", database.jdbcUrl(),
+                     "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password(),
+                     "KURIR_AMQP_URI", broker.amqpUri()), "--exit-when-ready")) {
+            assertEquals(0, kurir.awaitExit(Duration.ofSeconds(60)), kurir.output());
+            String output = kurir.output();
+            assertTrue(output.contains("\"message\":\"kurir is up") && output.contains("\"message\":\"kurir stopped\""),
+                    output);
+            int migrations = Jdbi.create(database.dataSource()).withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM orders.flyway_schema_history WHERE success").mapTo(Integer.class).one());
+            assertTrue(migrations > 0, "the schemas were migrated");
+        }
+    }
+
+    @Test
+    void jar_exitWhenReady_withTheDatabaseUnreachable_exitsWithOne() {
+        try (KurirProcess kurir = KurirProcess.start(Map.of("KURIR_DB_URL", "jdbc:postgresql://127.0.0.1:9/nothing",
+                "KURIR_AMQP_URI", "amqp://guest:guest@127.0.0.1:9/"), "--exit-when-ready")) {
+            assertEquals(1, kurir.awaitExit(Duration.ofSeconds(60)), kurir.output());
+            assertTrue(kurir.output().contains("kurir could not start"), kurir.output());
+        }
+    }
+
+    @Test
+    void jar_withAnUnknownArgument_exitsWithTwo() {
+        try (KurirProcess kurir = KurirProcess.start(Map.of(), "--exit-when-redy")) {
+            assertEquals(2, kurir.awaitExit(Duration.ofSeconds(30)));
+            assertTrue(kurir.output().contains("invalid arguments: --exit-when-redy"), kurir.output());
+        }
+    }
+
     private static void awaitStatus(HttpClientSupport api, String orderId, String status) {
         Eventually.await("order " + orderId + " " + status, Duration.ofSeconds(30),
                 () -> api.get("/api/orders/" + orderId).body().contains("\"status\":\"" + status + "\""),

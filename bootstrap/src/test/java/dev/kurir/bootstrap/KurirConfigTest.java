@@ -101,6 +101,12 @@ class KurirConfigTest {
         assertEquals(Set.of("KURIR_HTTP_PROT"), KurirConfig.unknownVariables(Map.of("KURIR_HTTP_PROT", "1", "HOME", "/")));
     }
 
+    @Test
+    void theLaunchersVariables_areKnown() {
+        assertEquals(Set.of(), KurirConfig.unknownVariables(Map.of("KURIR_OTEL_AGENT", "off", "KURIR_AOT_CACHE", "off",
+                "KURIR_JAVA_OPTS", "-Xmx1g")));
+    }
+
     private static void assertMessageStartsWith(String variable, Map<String, String> env) {
         ConfigException error = assertThrows(ConfigException.class, () -> KurirConfig.from(env));
         assertTrue(error.getMessage().startsWith(variable + " "), error.getMessage());

@@ -18,6 +18,8 @@ final class KurirProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "kurir.jar");
     static final Path AGENT = Path.of("target", "opentelemetry-javaagent.jar");
     static final Path AGENT_CONFIGURATION = Path.of("target", "otel-agent.properties");
+    static final Path LAUNCHER = Path.of("..", "kurir");
+    static final Path AOT_CACHE = Path.of("target", "kurir.aot");
 
     private final Process process;
     private final Path output;
@@ -36,7 +38,12 @@ final class KurirProcess implements AutoCloseable {
      * dropped).
      */
     static KurirProcess start(Map<String, String> env) {
-        return start(List.of(), env);
+        return start(List.of(), env, List.of());
+    }
+
+    /** Starts the jar like {@link #start(Map)}, with {@code arguments} after {@code -jar kurir.jar}. */
+    static KurirProcess start(Map<String, String> env, String... arguments) {
+        return start(List.of(), env, List.of(arguments));
     }
 
     /**
@@ -45,18 +52,34 @@ final class KurirProcess implements AutoCloseable {
      */
     static KurirProcess startWithAgent(Map<String, String> env) {
         return start(List.of("-javaagent:" + AGENT.toAbsolutePath(),
-                "-Dotel.javaagent.configuration-file=" + AGENT_CONFIGURATION.toAbsolutePath()), env);
+                "-Dotel.javaagent.configuration-file=" + AGENT_CONFIGURATION.toAbsolutePath()), env, List.of());
     }
 
-    private static KurirProcess start(List<String> jvmOptions, Map<String, String> env) {
+    private static KurirProcess start(List<String> jvmOptions, Map<String, String> env, List<String> arguments) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        command.addAll(arguments);
+        return run(command, env);
+    }
+
+    /**
+     * Starts kurir through {@code ./kurir}, the launcher the README gives, on this test JVM's JDK (its JAVA_HOME).
+     * The jar is already built by the time integration tests run, so the launcher does not build it again.
+     */
+    static KurirProcess startLauncher(Map<String, String> env) {
+        Path javaHome = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().getParent();
+        Map<String, String> withJavaHome = new HashMap<>(env);
+        withJavaHome.put("JAVA_HOME", javaHome.toString());
+        return run(List.of("bash", LAUNCHER.toAbsolutePath().toString()), withJavaHome);
+    }
+
+    private static KurirProcess run(List<String> command, Map<String, String> env) {
         try {
             int apiPort = portOr(env.get("KURIR_HTTP_PORT"));
             int managementPort = portOr(env.get("KURIR_MANAGEMENT_PORT"));
             Path output = Files.createTempFile("kurir-process", ".log");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java));
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
@@ -146,6 +169,8 @@ final class KurirProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        // The launcher's training run is a child of its shell until the shell execs the service.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
         }

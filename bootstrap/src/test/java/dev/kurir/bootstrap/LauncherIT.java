@@ -1,0 +1,51 @@
+package dev.kurir.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kurir.testing.TestBroker;
+import dev.kurir.testing.TestDatabase;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./kurir}, the launcher the README gives: the JVM's AOT cache it records once per jar and starts with. */
+class LauncherIT {
+    private static final String RECORDING = "recording the JVM's AOT cache";
+
+    @Test
+    void launcher_recordsTheAotCacheOnce_andEveryStartUsesIt() throws Exception {
+        Files.deleteIfExists(KurirProcess.AOT_CACHE);
+        try (TestDatabase database = TestDatabase.create();
+             TestBroker broker = TestBroker.create()) {
+            Map<String, String> env = new HashMap<>(Map.of("KURIR_DB_URL", database.jdbcUrl(),
+                    "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password(),
+                    "KURIR_AMQP_URI", broker.amqpUri()));
+
+            Map<String, String> first = new HashMap<>(env);
+            first.put("KURIR_OTEL_AGENT", "off");
+            first.put("KURIR_JAVA_OPTS", "-Xlog:class+load=info");
+            try (KurirProcess kurir = KurirProcess.startLauncher(first)) {
+                kurir.awaitReady(Duration.ofSeconds(120));
+                String output = kurir.output();
+                assertTrue(output.contains(RECORDING), output.lines().limit(20).toList().toString());
+                assertTrue(Files.size(KurirProcess.AOT_CACHE) > 1_000_000, "a cache was written");
+                assertTrue(output.contains("dev.kurir.bootstrap.Main source: shared objects file"),
+                        "kurir's own classes come from the cache without the agent");
+                assertEquals(143, kurir.terminate(Duration.ofSeconds(30)));
+            }
+
+            try (KurirProcess kurir = KurirProcess.startLauncher(env)) {
+                kurir.awaitReady(Duration.ofSeconds(60));
+                String output = kurir.output();
+                assertFalse(output.contains(RECORDING), "recorded once per jar and JVM:\n" + output);
+                assertFalse(output.contains("[aot]"), "the JVM accepts the cache with the agent attached:\n" + output);
+                assertTrue(output.contains("opentelemetry-javaagent"), "the agent is attached:\n" + output);
+                assertEquals(143, kurir.terminate(Duration.ofSeconds(30)));
+            }
+        }
+    }
+}
