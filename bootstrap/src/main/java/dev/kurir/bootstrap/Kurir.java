@@ -69,7 +69,6 @@ import org.slf4j.LoggerFactory;
 /** A running kurir: the whole system, wired by hand. Closing it stops everything in reverse order. */
 public final class Kurir implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Kurir.class);
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
     // How long an API request waits for a turn before it is answered 503 overloaded: as long as it could wait for a
@@ -206,7 +205,7 @@ public final class Kurir implements AutoCloseable {
         OutboxRelay relay(String module, String appId) {
             ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-relay");
             RabbitMessagePublisher publisher = shutdown.add(Phase.CONNECTIONS,
-                    new RabbitMessagePublisher(connections, appId, CONFIRM_TIMEOUT, config.modules()));
+                    new RabbitMessagePublisher(connections, appId, KurirConfig.CONFIRM_TIMEOUT, config.modules()));
             OutboxRelay relay = shutdown.add(Phase.RELAYS, new OutboxRelay(module,
                     new JdbiOutboxStore(jdbi, schemaOf(module)), publisher, config.messaging(), listener, tracing,
                     clock));

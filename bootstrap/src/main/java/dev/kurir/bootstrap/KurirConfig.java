@@ -37,6 +37,13 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
             "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT");
     private static final Set<String> KNOWN_MODULES = Set.of("orders", "items");
+    /** How long a relay waits for the broker's confirms of a batch before it counts the broker as away. */
+    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * A lease must outlast a batch whose confirms come late, with room for its claim and settle: otherwise another
+     * worker claims the rows while they are still in flight and publishes them a second time.
+     */
+    static final Duration MIN_LEASE = CONFIRM_TIMEOUT.multipliedBy(2);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final int MIN_ADMIN_TOKEN_LENGTH = 16;
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
@@ -77,7 +84,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 duration(env, "KURIR_POLL_INTERVAL", Duration.ofSeconds(1)),
                 integer(env, "KURIR_MAX_RETRIES", 3, 0, 100),
                 duration(env, "KURIR_RETRY_BACKOFF", Duration.ofSeconds(1)),
-                duration(env, "KURIR_LEASE_TIMEOUT", Duration.ofSeconds(30)));
+                lease(env));
         Optional<String> adminToken = optional(env, "KURIR_ADMIN_TOKEN");
         adminToken.ifPresent(token -> {
             if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
@@ -136,6 +143,17 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             return "kurir";
         }
         return modules.contains("orders") ? "order-service" : "item-service";
+    }
+
+    private static Duration lease(Map<String, String> env) {
+        Duration lease = duration(env, "KURIR_LEASE_TIMEOUT", Duration.ofSeconds(30));
+        if (lease.compareTo(MIN_LEASE) < 0) {
+            throw new ConfigException("KURIR_LEASE_TIMEOUT", "must be at least " + MIN_LEASE.toSeconds() + "s, twice "
+                    + "the relay's " + CONFIRM_TIMEOUT.toSeconds() + "s wait for publisher confirms (a shorter lease "
+                    + "lets another worker publish a batch again while it is still in flight), was "
+                    + env.get("KURIR_LEASE_TIMEOUT"));
+        }
+        return lease;
     }
 
     /** {@code 500ms}, {@code 1s}, {@code 2m}, {@code 12h}, {@code 7d}; at least one millisecond. */

@@ -76,6 +76,18 @@ class KurirConfigTest {
     }
 
     @Test
+    void leaseTimeout_outlastsTwiceTheConfirmTimeout() {
+        assertEquals(java.time.Duration.ofSeconds(30), KurirConfig.from(Map.of()).messaging().lease());
+        assertEquals(java.time.Duration.ofSeconds(20),
+                KurirConfig.from(Map.of("KURIR_LEASE_TIMEOUT", "20s")).messaging().lease());
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> KurirConfig.from(Map.of("KURIR_LEASE_TIMEOUT", "19999ms")));
+        assertEquals("KURIR_LEASE_TIMEOUT must be at least 20s, twice the relay's 10s wait for publisher confirms (a "
+                + "shorter lease lets another worker publish a batch again while it is still in flight), was 19999ms",
+                error.getMessage());
+    }
+
+    @Test
     void modules_defaultToBoth_andNameTheService() {
         assertEquals(Set.of("orders", "items"), KurirConfig.from(Map.of()).modules());
         assertEquals("kurir", KurirConfig.from(Map.of()).serviceName());
