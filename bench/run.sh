@@ -15,7 +15,7 @@
 # bootstrap/target/opentelemetry-javaagent.jar, exporting every trace over OTLP/HTTP to a local sink.
 #
 # Knobs (environment): BENCH_SAGA_SECONDS (60), BENCH_OVERLOAD_RATE (the capacity phase's offered rate; 1.5 x the best sustained rate of the run, or 480), BENCH_LATENCY_RATE (100), BENCH_LATENCY_SECONDS (60),
-# KURIR_AOT_CACHE (on: every kurir starts with the JVM's AOT cache, recorded once per run as ./kurir records it; off),
+# KURIR_AOT_CACHE (on: every kurir starts with the JVM's AOT cache, recorded once per invocation as ./kurir does; off),
 # BENCH_DRAIN_ROWS (100000), BENCH_LIMIT_SECONDS (15), BENCH_STEP_SECONDS (8), KURIR_ENV (extra KURIR_* settings for
 # every kurir started, e.g. "KURIR_OUTBOX_BATCH_SIZE=200 KURIR_DB_POOL_SIZE=16"), BENCH_KURIR_JAR / BENCH_AGENT_JAR
 # (another jar than bootstrap/target's), BENCH_JFR=1 (record a JFR profile of
@@ -234,22 +234,38 @@ start_kurir() {
 }
 
 # record_aot_cache: the JVM's AOT cache as ./kurir records it (KURIR_AOT_CACHE=off: none, as there): one training run
-# of the jar without the agent on a scratch database and vhost of its own, stopped when ready (--exit-when-ready);
-# every kurir of the benchmark then starts with it (AOT_OPTS), as every ./kurir after the first does.
+# of the jar without the agent, on a scratch database and vhost and ports of its own, stopped when ready
+# (--exit-when-ready), classes only, no method profiles (see ./kurir); every kurir of the invocation then starts with it
+# (AOT_OPTS), as every ./kurir after the first does. -XX:AOTMode=on: a kurir whose JVM refuses the cache fails its phase instead of measuring a start without it.
+# BENCH_JFR=1 starts some recordings with -XX:StartFlightRecording, which adds the module jdk.jfr: the module graph
+# must be the one recorded, so then both add it.
 AOT_OPTS=()
+AOT_STATE=off
 record_aot_cache() {
-  if [ "${KURIR_AOT_CACHE:-on}" != on ]; then put aot_cache off; return 0; fi
+  case "${KURIR_AOT_CACHE:-on}" in
+    on) ;;
+    off) return 0 ;;
+    *) die "KURIR_AOT_CACHE must be on or off, was '${KURIR_AOT_CACHE}'" ;;
+  esac
+  local modules=java.instrument
+  if [ "${BENCH_JFR:-0}" = 1 ]; then modules=java.instrument,jdk.jfr; fi
   scratch_db aot
   scratch_vhost aot
   log "recording the JVM's AOT cache: a training run of kurir without the agent, as ./kurir does"
   # shellcheck disable=SC2086
-  env KURIR_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" KURIR_AMQP_URI="amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$VHOST" \
-    KURIR_HTTP_HOST=127.0.0.1 KURIR_HTTP_PORT="$(free_port)" KURIR_MANAGEMENT_PORT="$(free_port)" ${KURIR_ENV:-} \
-    "$JAVA" --add-modules java.instrument -XX:AOTCacheOutput="$WORK/kurir.aot" -jar "$KURIR_JAR" --exit-when-ready \
-    > "$WORK/aot-training.log" 2>&1 || die "the AOT cache's training run failed: $WORK/aot-training.log"
-  [ -f "$WORK/kurir.aot" ] || die "the training run wrote no AOT cache: $WORK/aot-training.log"
-  AOT_OPTS=(--add-modules java.instrument -XX:AOTCache="$WORK/kurir.aot")
-  put aot_cache on
+  if env KURIR_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" KURIR_AMQP_URI="amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$VHOST" \
+      KURIR_HTTP_HOST=127.0.0.1 KURIR_HTTP_PORT=0 KURIR_MANAGEMENT_PORT=0 ${KURIR_ENV:-} \
+      "$JAVA" --add-modules "$modules" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+      -XX:AOTCacheOutput="$WORK/kurir.aot" -jar "$KURIR_JAR" --exit-when-ready \
+      > "$WORK/aot-training.log" 2>&1 && [ -f "$WORK/kurir.aot" ]; then
+    AOT_OPTS=(--add-modules "$modules" -XX:AOTCache="$WORK/kurir.aot" -XX:AOTMode=on)
+    AOT_STATE=on
+  else
+    log "the AOT cache's training run failed ($WORK/aot-training.log): every kurir starts without a cache"
+    AOT_STATE="off (the training run failed)"
+  fi
+  drop_db "$DB"
+  drop_vhost "$VHOST"
 }
 
 stop_kurir() {
@@ -687,8 +703,6 @@ wait_for_quiet() {
 
 # --- main --------------------------------------------------------------------------------------------------------
 start_sink
-RESULTS="$WORK/aot.properties"
-: > "$RESULTS"
 record_aot_cache
 ALL_RESULTS=()
 for run in $(seq 1 "$RUNS"); do
@@ -698,7 +712,7 @@ for run in $(seq 1 "$RUNS"); do
   put run "$run"
   put mode "$MODE"
   put kurir_env "${KURIR_ENV:-(defaults)}"
-  absorb "$WORK/aot.properties" ""
+  put aot_cache "$AOT_STATE"
   describe_machine
   wait_for_quiet
   put started "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"

@@ -60,7 +60,7 @@ public final class Report {
         row(doc, "kurir settings", first.get("kurir_env"));
         row(doc, "JVM AOT cache", "on".equals(first.get("aot_cache"))
                 ? "on: recorded once by a training run without the agent, as `./kurir` does (`KURIR_AOT_CACHE=off`: none)"
-                : "off (`KURIR_AOT_CACHE=off`)");
+                : first.get("aot_cache"));
         row(doc, "command", "`" + command + "`");
         doc.append('\n');
         for (int i = 0; i < runs.size(); i++) {

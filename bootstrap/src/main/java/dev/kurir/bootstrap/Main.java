@@ -6,9 +6,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar kurir.jar}: reads the environment, starts kurir, and on SIGTERM stops it in order within
- * {@code KURIR_SHUTDOWN_TIMEOUT}. With {@code --exit-when-ready} it stops as soon as it has started and exits 0: a
- * check of the configuration and the connections, and the training run that {@code ./kurir} records the JVM's AOT
- * cache from.
+ * {@code KURIR_SHUTDOWN_TIMEOUT}. With {@code --exit-when-ready} it stops as soon as it has started and exits 0 (1 if
+ * it could not start or stop, 2 for an invalid configuration): a check of the configuration and the connections, and
+ * the training run that {@code ./kurir} records the JVM's AOT cache from.
  */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -38,8 +38,7 @@ public final class Main {
         try {
             Kurir kurir = Kurir.start(config);
             if (exitWhenReady) {
-                stop(kurir, config.shutdownTimeout());
-                System.exit(0);
+                System.exit(stop(kurir, config.shutdownTimeout()) ? 0 : 1);
                 return;
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(kurir, config.shutdownTimeout()),
@@ -50,8 +49,12 @@ public final class Main {
         }
     }
 
-    /** Stops kurir; past the timeout the JVM exits anyway, and what was not finished is left to leases and redelivery. */
-    private static void stop(Kurir kurir, java.time.Duration timeout) {
+    /**
+     * Stops kurir; past the timeout the JVM exits anyway, and what was not finished is left to leases and redelivery.
+     *
+     * @return whether it stopped within the timeout
+     */
+    private static boolean stop(Kurir kurir, java.time.Duration timeout) {
         Thread closer = Thread.ofPlatform().name("kurir-stop").start(kurir::close);
         try {
             closer.join(timeout);
@@ -60,6 +63,8 @@ public final class Main {
         }
         if (closer.isAlive()) {
             log.warn("shutdown did not finish within {}; exiting anyway", timeout);
+            return false;
         }
+        return true;
     }
 }

@@ -122,7 +122,9 @@ class JarSmokeIT {
 
     @Test
     void jar_withAnUnknownArgument_exitsWithTwo() {
-        try (KurirProcess kurir = KurirProcess.start(Map.of(), "--exit-when-redy")) {
+        // Unreachable parts, so that a regression here fails fast instead of starting an embedded PostgreSQL in ~/.kurir.
+        try (KurirProcess kurir = KurirProcess.start(Map.of("KURIR_DB_URL", "jdbc:postgresql://127.0.0.1:9/nothing",
+                "KURIR_AMQP_URI", "amqp://guest:guest@127.0.0.1:9/"), "--exit-when-redy")) {
             assertEquals(2, kurir.awaitExit(Duration.ofSeconds(30)));
             assertTrue(kurir.output().contains("invalid arguments: --exit-when-redy"), kurir.output());
         }

@@ -12,7 +12,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code ./kurir}, the launcher the README gives: the JVM's AOT cache it records once per jar and starts with. */
+/**
+ * {@code ./kurir}, the launcher the README gives: the JVM's AOT cache it records once per jar, JVM and options, and
+ * starts with. It replaces the cache in {@code bootstrap/target} (a build output) with one trained on its database.
+ */
 class LauncherIT {
     private static final String RECORDING = "recording the JVM's AOT cache";
 
@@ -25,9 +28,10 @@ class LauncherIT {
                     "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password(),
                     "KURIR_AMQP_URI", broker.amqpUri()));
 
+            // JDK_JAVA_OPTIONS, not KURIR_JAVA_OPTS: options of the latter are part of what the cache is recorded for.
             Map<String, String> first = new HashMap<>(env);
             first.put("KURIR_OTEL_AGENT", "off");
-            first.put("KURIR_JAVA_OPTS", "-Xlog:class+load=info");
+            first.put("JDK_JAVA_OPTIONS", "-Xlog:class+load=info");
             try (KurirProcess kurir = KurirProcess.startLauncher(first)) {
                 kurir.awaitReady(Duration.ofSeconds(120));
                 String output = kurir.output();
@@ -38,12 +42,24 @@ class LauncherIT {
                 assertEquals(143, kurir.terminate(Duration.ofSeconds(30)));
             }
 
-            try (KurirProcess kurir = KurirProcess.startLauncher(env)) {
+            // AOTMode=on: a JVM that cannot use the cache exits instead of starting without it.
+            Map<String, String> second = new HashMap<>(env);
+            second.put("JDK_JAVA_OPTIONS", "-XX:AOTMode=on");
+            try (KurirProcess kurir = KurirProcess.startLauncher(second)) {
                 kurir.awaitReady(Duration.ofSeconds(60));
                 String output = kurir.output();
-                assertFalse(output.contains(RECORDING), "recorded once per jar and JVM:\n" + output);
-                assertFalse(output.contains("[aot]"), "the JVM accepts the cache with the agent attached:\n" + output);
+                assertFalse(output.contains(RECORDING), "recorded once per jar, JVM and options:\n" + output);
                 assertTrue(output.contains("opentelemetry-javaagent"), "the agent is attached:\n" + output);
+                assertEquals(143, kurir.terminate(Duration.ofSeconds(30)));
+            }
+
+            // Other JVM options, another cache: the JVM would refuse this one.
+            Map<String, String> third = new HashMap<>(env);
+            third.put("KURIR_OTEL_AGENT", "off");
+            third.put("KURIR_JAVA_OPTS", "-Xmx512m");
+            try (KurirProcess kurir = KurirProcess.startLauncher(third)) {
+                kurir.awaitReady(Duration.ofSeconds(120));
+                assertTrue(kurir.output().contains(RECORDING), kurir.output());
                 assertEquals(143, kurir.terminate(Duration.ofSeconds(30)));
             }
         }
