@@ -25,9 +25,7 @@ class JarSmokeIT {
     void jar_onExternalPostgresAndRabbitMq_confirmsAnOrder_throughTheOutbox() throws Exception {
         try (TestDatabase database = TestDatabase.create();
              TestBroker broker = TestBroker.create();
-             KurirProcess kurir = KurirProcess.start(Map.of("KURIR_DB_URL", database.jdbcUrl(),
-                     "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password(),
-                     "KURIR_AMQP_URI", broker.amqpUri()))) {
+             KurirProcess kurir = KurirProcess.start(KurirProcess.externalParts(database, broker))) {
             kurir.awaitReady(Duration.ofSeconds(60));
             HttpClientSupport api = new HttpClientSupport(kurir.apiPort);
             assertEquals(201, api.postJson("/api/items",
@@ -98,9 +96,8 @@ class JarSmokeIT {
     void jar_exitWhenReady_startsMigratesAndStops_withStatusZero() throws Exception {
         try (TestDatabase database = TestDatabase.create();
              TestBroker broker = TestBroker.create();
-             KurirProcess kurir = KurirProcess.start(Map.of("KURIR_DB_URL", database.jdbcUrl(),
-                     "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password(),
-                     "KURIR_AMQP_URI", broker.amqpUri()), "--exit-when-ready")) {
+             KurirProcess kurir = KurirProcess.start(KurirProcess.externalParts(database, broker),
+                     "--exit-when-ready")) {
             assertEquals(0, kurir.awaitExit(Duration.ofSeconds(60)), kurir.output());
             String output = kurir.output();
             assertTrue(output.contains("\"message\":\"kurir is up") && output.contains("\"message\":\"kurir stopped\""),

@@ -1,5 +1,7 @@
 package dev.kurir.bootstrap;
 
+import dev.kurir.testing.TestBroker;
+import dev.kurir.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -31,6 +33,12 @@ final class KurirProcess implements AutoCloseable {
         this.output = output;
         this.apiPort = apiPort;
         this.managementPort = managementPort;
+    }
+
+    /** kurir's configuration for the test's own PostgreSQL database and RabbitMQ vhost; a map to add to. */
+    static Map<String, String> externalParts(TestDatabase database, TestBroker broker) {
+        return new HashMap<>(Map.of("KURIR_DB_URL", database.jdbcUrl(), "KURIR_DB_USER", database.user(),
+                "KURIR_DB_PASSWORD", database.password(), "KURIR_AMQP_URI", broker.amqpUri()));
     }
 
     /**

@@ -24,9 +24,7 @@ class LauncherIT {
         Files.deleteIfExists(KurirProcess.AOT_CACHE);
         try (TestDatabase database = TestDatabase.create();
              TestBroker broker = TestBroker.create()) {
-            Map<String, String> env = new HashMap<>(Map.of("KURIR_DB_URL", database.jdbcUrl(),
-                    "KURIR_DB_USER", database.user(), "KURIR_DB_PASSWORD", database.password(),
-                    "KURIR_AMQP_URI", broker.amqpUri()));
+            Map<String, String> env = KurirProcess.externalParts(database, broker);
 
             // JDK_JAVA_OPTIONS, not KURIR_JAVA_OPTS: options of the latter are part of what the cache is recorded for.
             Map<String, String> first = new HashMap<>(env);
