@@ -235,8 +235,9 @@ start_kurir() {
 
 # record_aot_cache: the JVM's AOT cache as ./kurir records it (KURIR_AOT_CACHE=off: none, as there): one training run
 # of the jar without the agent, on a scratch database and vhost and ports of its own, stopped when ready
-# (--exit-when-ready), classes only, no method profiles (see ./kurir); every kurir of the invocation then starts with it
-# (AOT_OPTS), as every ./kurir after the first does. -XX:AOTMode=on: a kurir whose JVM refuses the cache fails its phase instead of measuring a start without it.
+# (--exit-when-ready), classes only, no method profiles (the training's flags are ./kurir's); every kurir of the
+# invocation then starts with it (AOT_OPTS), as every ./kurir after the first does. -XX:AOTMode=on: a kurir whose JVM
+# refuses the cache fails its phase instead of measuring a start without it.
 # BENCH_JFR=1 starts some recordings with -XX:StartFlightRecording, which adds the module jdk.jfr: the module graph
 # must be the one recorded, so then both add it.
 AOT_OPTS=()

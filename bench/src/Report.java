@@ -153,8 +153,7 @@ public final class Report {
                 "drain, agent on: " + r.get("drain_cpu_us_per_row") + "; agent off: "
                         + r.get("drainnoagent_cpu_us_per_row") + " (kurir from its launch: start-up and JIT included;"
                         + " the consumer's JVM in the rest); PerfTest: " + r.get("perftest_cpu_us_per_message")
-                        + " (its own JVM, consumer included, is"
-                        + " the rest)", "", "", "", "");
+                        + " (its own JVM, consumer included, is the rest)", "", "", "", "");
         // The target is judged on the sustained rates (the highest each configuration held for 60 s). What gets
         // confirmed under overload depends on how the API and the saga share the connection pool (see the notes'
         // finding on overload), so it is shown for what it is, not used as the overhead.

@@ -43,7 +43,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
      * A lease must outlast a batch whose confirms come late, with room for its claim and settle: otherwise another
      * worker claims the rows while they are still in flight and publishes them a second time.
      */
-    static final Duration MIN_LEASE = CONFIRM_TIMEOUT.multipliedBy(2);
+    private static final Duration MIN_LEASE = CONFIRM_TIMEOUT.multipliedBy(2);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final int MIN_ADMIN_TOKEN_LENGTH = 16;
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");

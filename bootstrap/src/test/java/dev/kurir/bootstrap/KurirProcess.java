@@ -21,6 +21,8 @@ final class KurirProcess implements AutoCloseable {
     static final Path AGENT = Path.of("target", "opentelemetry-javaagent.jar");
     static final Path AGENT_CONFIGURATION = Path.of("target", "otel-agent.properties");
     static final Path LAUNCHER = Path.of("..", "kurir");
+    /** This test JVM's java: every process runs on the JDK the tests run on. */
+    private static final Path JAVA = Path.of(ProcessHandle.current().info().command().orElseThrow());
     static final Path AOT_CACHE = Path.of("target", "kurir.aot");
 
     private final Process process;
@@ -64,8 +66,7 @@ final class KurirProcess implements AutoCloseable {
     }
 
     private static KurirProcess start(List<String> jvmOptions, Map<String, String> env, List<String> arguments) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>(List.of(JAVA.toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         command.addAll(arguments);
@@ -77,9 +78,8 @@ final class KurirProcess implements AutoCloseable {
      * The jar is already built by the time integration tests run, so the launcher does not build it again.
      */
     static KurirProcess startLauncher(Map<String, String> env) {
-        Path javaHome = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().getParent();
         Map<String, String> withJavaHome = new HashMap<>(env);
-        withJavaHome.put("JAVA_HOME", javaHome.toString());
+        withJavaHome.put("JAVA_HOME", JAVA.getParent().getParent().toString());
         return run(List.of("bash", LAUNCHER.toAbsolutePath().toString()), withJavaHome);
     }
 
