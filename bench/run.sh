@@ -18,8 +18,9 @@
 # KURIR_AOT_CACHE (on: every kurir starts with the JVM's AOT cache, recorded once per invocation as ./kurir does; off),
 # BENCH_DRAIN_ROWS (100000), BENCH_LIMIT_SECONDS (15), BENCH_STEP_SECONDS (8), KURIR_ENV (extra KURIR_* settings for
 # every kurir started, e.g. "KURIR_OUTBOX_BATCH_SIZE=200 KURIR_DB_POOL_SIZE=16"), BENCH_KURIR_JAR / BENCH_AGENT_JAR
-# (another jar than bootstrap/target's), BENCH_JFR=1 (record a JFR profile of
-# each kurir's sustained run into the work directory, with jcmd JFR.start/JFR.stop), BENCH_WAIT_QUIET=SECONDS (before
+# (another jar than bootstrap/target's), BENCH_JFR=1 (record a JFR profile of each kurir's sustained run into the
+# work directory, with jcmd JFR.start/JFR.stop; without Jdbi's own JFR event jdbi.statement, which every recording
+# would otherwise enable, and which took 6 % of kurir's samples: finding 23), BENCH_WAIT_QUIET=SECONDS (before
 # each run, wait up to that long until no surefire/failsafe test JVM runs on the machine: it is shared).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,7 @@ if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
 fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JCMD="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+JFR_NO_JDBI='+jdbi.statement#enabled=false'   # Jdbi's per-statement JFR event, off in the benchmark's recordings
 PG_HOST=127.0.0.1
 PG_PORT=5432
 export PGUSER=postgres
@@ -482,7 +484,7 @@ phase_kurir() {
     rate=$(get "${label}_sustained_rate")
     [ "${rate%.*}" -gt 0 ] 2>/dev/null || rate=$start
     log "kurir $label: ${SAGA_SECONDS}s at ${rate}/s"
-    [ "${BENCH_JFR:-0}" = 1 ] && "$JCMD" "$KURIR_PID" JFR.start name=bench settings=profile \
+    [ "${BENCH_JFR:-0}" = 1 ] && "$JCMD" "$KURIR_PID" JFR.start name=bench settings=profile "$JFR_NO_JDBI" \
       filename="$WORK/$label-saga.jfr" >/dev/null 2>&1
     local attempt cpu_pid
     for attempt in 1 2; do
@@ -570,7 +572,7 @@ phase_drain() {
       FROM generate_series(1, $DRAIN_ROWS) g" >/dev/null
   sql "$db" -c "VACUUM ANALYZE orders.outbox" >/dev/null
   if [ "${BENCH_JFR:-0}" = 1 ]; then
-    EXTRA_JVM_OPTS=("-XX:StartFlightRecording=settings=profile,filename=$WORK/$label.jfr")
+    EXTRA_JVM_OPTS=("-XX:StartFlightRecording=settings=profile,$JFR_NO_JDBI,filename=$WORK/$label.jfr")
   fi
   local started n c0 consumer
   "$JAVA" -cp "$PERFTEST_CP" com.rabbitmq.perf.PerfTest --uri "amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$vhost" \

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Turns bench/run.sh's results (one key=value file per run) into the table: each figure, its limit, the ratio and the
@@ -70,7 +71,9 @@ public final class Report {
         }
         if (runs.size() > 1) {
             doc.append("## Noise between the runs\n\n");
-            doc.append("| figure | ").append(String.join(" | ", runs.stream().map(x -> "run " + x.get("run")).toList()))
+            // Numbered as the headings above: the files may come from separate invocations, each of them its run 1.
+            doc.append("| figure | ").append(String.join(" | ",
+                            IntStream.rangeClosed(1, runs.size()).mapToObj(i -> "run " + i).toList()))
                     .append(" | spread |\n|---|").append("---|".repeat(runs.size())).append("---|\n");
             for (String[] figure : new String[][] {
                     {"pgbench tx/s", "pgbench_tps"}, {"PerfTest confirmed msg/s", "perftest_confirmed_per_s"},
