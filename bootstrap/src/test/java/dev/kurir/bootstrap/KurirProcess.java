@@ -23,6 +23,8 @@ final class KurirProcess implements AutoCloseable {
     static final Path LAUNCHER = Path.of("..", "kurir");
     /** This test JVM's java: every process runs on the JDK the tests run on. */
     private static final Path JAVA = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    /** Its home, for the scripts that take JAVA_HOME ({@code ./kurir}, {@code bench/run.sh}). */
+    static final Path JAVA_HOME = JAVA.getParent().getParent();
     static final Path AOT_CACHE = Path.of("target", "kurir.aot");
 
     private final Process process;
@@ -79,7 +81,7 @@ final class KurirProcess implements AutoCloseable {
      */
     static KurirProcess startLauncher(Map<String, String> env) {
         Map<String, String> withJavaHome = new HashMap<>(env);
-        withJavaHome.put("JAVA_HOME", JAVA.getParent().getParent().toString());
+        withJavaHome.put("JAVA_HOME", JAVA_HOME.toString());
         return run(List.of("bash", LAUNCHER.toAbsolutePath().toString()), withJavaHome);
     }
 
@@ -92,7 +94,7 @@ final class KurirProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(name -> name.startsWith("KURIR_") || name.startsWith("OTEL_"));
+            dropInheritedConfiguration(environment);
             Map<String, String> merged = new HashMap<>(Map.of("KURIR_HTTP_PORT", Integer.toString(apiPort),
                     "KURIR_MANAGEMENT_PORT", Integer.toString(managementPort), "KURIR_HTTP_HOST", "127.0.0.1"));
             merged.putAll(env);
@@ -101,6 +103,11 @@ final class KurirProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Drops the KURIR_* and OTEL_* variables a process would inherit: it runs on the test's configuration only. */
+    static void dropInheritedConfiguration(Map<String, String> environment) {
+        environment.keySet().removeIf(name -> name.startsWith("KURIR_") || name.startsWith("OTEL_"));
     }
 
     /** The port the test fixed, or a free one (also when the test passes a deliberately invalid value). */
