@@ -38,12 +38,15 @@ class BenchSmokeIT {
         KurirProcess.dropInheritedConfiguration(environment);
         environment.keySet().removeIf(name -> name.startsWith("BENCH_")); // the benchmark's knobs, at their defaults
         environment.put("JAVA_HOME", KurirProcess.JAVA_HOME.toString());
-        Process bench = builder.start();
-        if (!bench.waitFor(10, TimeUnit.MINUTES)) {
-            stop(bench); // SIGTERM: the script's trap stops what it started and drops its database and vhost
+        try {
+            Process bench = builder.start();
+            if (!bench.waitFor(10, TimeUnit.MINUTES)) {
+                stop(bench); // SIGTERM: the script's trap stops what it started and drops its database and vhost
+            }
+            assertEquals(0, bench.exitValue(), Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
         }
-        String log = Files.readString(output);
-        assertEquals(0, bench.exitValue(), log);
         String smoke = Files.readString(report);
         assertTrue(smoke.contains("| verdict | the saga works |"), smoke);
     }
