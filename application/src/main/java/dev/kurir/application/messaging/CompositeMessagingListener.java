@@ -1,5 +1,6 @@
 package dev.kurir.application.messaging;
 
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -49,6 +50,11 @@ final class CompositeMessagingListener implements MessagingListener {
     @Override
     public void processed(String module, String workerId, InboxMessage message, Duration took) {
         listeners.forEach(l -> l.processed(module, workerId, message, took));
+    }
+
+    @Override
+    public void unchanged(String module, InboxMessage message, Handled outcome) {
+        listeners.forEach(l -> l.unchanged(module, message, outcome));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kurir.observability.metrics;
 
 import dev.kurir.application.messaging.MessagingListener;
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -32,6 +33,8 @@ public final class MetricsMessagingListener implements MessagingListener {
     private final Counter received;
     private final Counter duplicates;
     private final Counter processed;
+    private final Counter factDuplicates;
+    private final Counter lateFacts;
     private final Counter inboxFailed;
     private final Counter inboxRetries;
     private final Histogram processingDuration;
@@ -67,6 +70,12 @@ public final class MetricsMessagingListener implements MessagingListener {
                 "Deliveries dropped because their message id was already in the inbox", "module", "event_type");
         processed = counter(registry, "kurir_inbox_processed_total",
                 "Inbox messages handled and marked PROCESSED", "module", "event_type");
+        factDuplicates = counter(registry, "kurir_inbox_fact_duplicates_total",
+                "Inbox messages whose business fact (an order's creation, cancellation or decision) had taken effect "
+                        + "already under another message id: processed, nothing changed", "module", "event_type");
+        lateFacts = counter(registry, "kurir_inbox_late_facts_total",
+                "Inbox messages that arrived after their order had moved on (e.g. a decision for a cancelled "
+                        + "order): processed, nothing changed", "module", "event_type");
         inboxFailed = counter(registry, "kurir_inbox_failed_total",
                 "Inbox rows given up on (FAILED), by reason (invalid_message, error)",
                 "module", "event_type", "reason");
@@ -102,6 +111,8 @@ public final class MetricsMessagingListener implements MessagingListener {
             received.labelValues(module, eventType);
             duplicates.labelValues(module, eventType);
             processed.labelValues(module, eventType);
+            factDuplicates.labelValues(module, eventType);
+            lateFacts.labelValues(module, eventType);
             inboxRetries.labelValues(module, eventType);
             processingDuration.labelValues(module, eventType);
         }
@@ -140,6 +151,11 @@ public final class MetricsMessagingListener implements MessagingListener {
         processed.labelValues(module, message.eventType()).inc();
         TraceExemplars.observe(processingDuration.labelValues(module, message.eventType()), seconds(took),
                 message.traceparent());
+    }
+
+    @Override
+    public void unchanged(String module, InboxMessage message, Handled outcome) {
+        (outcome == Handled.DUPLICATE ? factDuplicates : lateFacts).labelValues(module, message.eventType()).inc();
     }
 
     @Override
