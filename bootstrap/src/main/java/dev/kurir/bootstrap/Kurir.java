@@ -137,9 +137,15 @@ public final class Kurir implements AutoCloseable {
             JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
             MetricsMessagingListener messagingMetrics = new MetricsMessagingListener(registry,
                     config.messaging().maxRetries());
-            MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics));
-            Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
+            OrdersListener ordersListener = OrdersListener.all(List.of(new LoggingOrdersListener(),
+                    new OrderMetrics(registry)));
             MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
+            // Stopped with the API, before the relays: no order.cancelled is written once the relay has stopped.
+            OrderDeadlineJob deadlineJob = shutdown.add(Phase.HTTP,
+                    new OrderDeadlineJob(config.orderDeadline(), ordersListener, tracing, clock));
+            MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
+                    new OutageWatch("orders", deadlineJob::outageSeen)));
+            Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
             Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, messagingMetrics,
                     tracing, admin, backlogs, clock, shutdown);
             List<RouteGroup> apiRoutes = new ArrayList<>();
@@ -158,14 +164,11 @@ public final class Kurir implements AutoCloseable {
                 ItemCatalog catalog = items.<ItemCatalog>map(module -> new InProcessItemCatalog(module.prices()))
                         .orElseGet(() -> new HttpItemCatalog(config.itemsUrl().orElseThrow()));
                 OutboxRelay relay = messaging.relay("orders", "order-service");
-                OrdersListener ordersListener = OrdersListener.all(List.of(new LoggingOrdersListener(),
-                        new OrderMetrics(registry)));
                 OrdersModule module = OrdersModule.create(new OrdersModule.Dependencies(new JdbiOrderRepository(jdbi),
                         new JdbiIdempotencyKeys(jdbi), catalog, new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay),
-                        unitOfWork, ordersListener, config.orderDeadline(), clock));
+                        unitOfWork, ordersListener, clock));
                 messaging.inbox("orders", relay, module.inboxHandlers());
-                shutdown.add(Phase.INBOX, OrderDeadlineJob.start(module.cancelOverdueOrders(), config.orderDeadline(),
-                        tracing));
+                deadlineJob.start(module.cancelOverdueOrders());
                 apiRoutes.add(new OrdersRoutes(module));
             }
             MessageBacklogMetrics.register(registry, backlogs);

@@ -111,7 +111,16 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 integer(env, "KURIR_AMQP_CONSUMERS", 4, 1, 64), messaging, adminToken,
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
                 duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
-                duration(env, "KURIR_ORDER_DEADLINE", Duration.ofMinutes(5)));
+                orderDeadline(env));
+    }
+
+    /** At least a second: shorter, and the deadline would cancel orders the saga is still deciding. */
+    private static Duration orderDeadline(Map<String, String> env) {
+        Duration deadline = duration(env, "KURIR_ORDER_DEADLINE", Duration.ofMinutes(5));
+        if (deadline.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException("KURIR_ORDER_DEADLINE", "must be at least 1s, was " + deadline.toMillis() + "ms");
+        }
+        return deadline;
     }
 
     /** {@code orders,items} (the default), {@code orders} or {@code items}. */

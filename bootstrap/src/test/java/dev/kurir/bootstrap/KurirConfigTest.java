@@ -54,6 +54,7 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));
         assertMessageStartsWith("KURIR_RETENTION", Map.of("KURIR_RETENTION", "1 week"));
         assertMessageStartsWith("KURIR_ORDER_DEADLINE", Map.of("KURIR_ORDER_DEADLINE", "0s"));
+        assertMessageStartsWith("KURIR_ORDER_DEADLINE", Map.of("KURIR_ORDER_DEADLINE", "500ms"));
         assertMessageStartsWith("KURIR_MODULES", Map.of("KURIR_MODULES", "orders,billing"));
         assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders"));
         assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders", "KURIR_ITEMS_URL", "items:8090"));
