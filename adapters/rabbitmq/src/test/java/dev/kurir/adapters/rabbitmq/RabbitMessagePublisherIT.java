@@ -93,6 +93,26 @@ class RabbitMessagePublisherIT {
     }
 
     @Test
+    void publish_byTheOrderServiceAlone_onAFreshBroker_reachesTheItemsQueue_beforeAnyConsumerConnected()
+            throws Exception {
+        try (TestBroker fresh = TestBroker.create();
+             var orderService = new RabbitMessagePublisher(RabbitConnections.factory(fresh.amqpUri(),
+                     "kurir-publisher"), "order-service", CONFIRM_TIMEOUT, Set.of("orders"))) {
+            OutboundMessage created = Messages.orderCreated();
+
+            List<PublishOutcome> outcomes = orderService.publish(List.of(created));
+
+            assertTrue(outcomes.get(0).isConfirmed(), outcomes::toString);
+            try (Connection admin = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection();
+                 Channel freshChannel = admin.createChannel()) {
+                GetResponse received = freshChannel.basicGet("items.order-events", true);
+                assertNotNull(received, "order.created waits in items.order-events");
+                assertEquals(created.messageId().toString(), received.getProps().getMessageId());
+            }
+        }
+    }
+
+    @Test
     void publish_unroutableRoutingKey_failsThatMessageOnly() throws Exception {
         List<OutboundMessage> batch = List.of(Messages.orderCreated(), Messages.message("orders", "nobody.listens"),
                 Messages.orderCreated());
