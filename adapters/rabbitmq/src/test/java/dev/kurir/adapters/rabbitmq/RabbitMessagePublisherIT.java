@@ -171,6 +171,28 @@ class RabbitMessagePublisherIT {
     }
 
     @Test
+    void publish_whoseConfirmsDoNotArriveInTime_throwsBrokerUnavailable_andTheBatchGoesOutAgainOnANewConnection()
+            throws Exception {
+        try (StallingProxy proxy = StallingProxy.startFor(broker.amqpUri());
+             var stalled = new RabbitMessagePublisher(RabbitConnections.factory(proxy.uriThrough(broker.amqpUri()),
+                     "kurir-publisher"), "order-service", Duration.ofMillis(500))) {
+            assertTrue(stalled.publish(List.of(Messages.orderCreated())).get(0).isConfirmed(), "connected");
+            List<OutboundMessage> batch = List.of(Messages.orderCreated(), Messages.orderCreated());
+
+            proxy.hold();
+            var thrown = assertThrows(BrokerUnavailableException.class, () -> stalled.publish(batch));
+            assertEquals("the broker did not confirm 2 of 2 messages within 500 ms", thrown.getMessage());
+            proxy.release();
+
+            List<PublishOutcome> again = stalled.publish(batch);
+            assertTrue(again.stream().allMatch(PublishOutcome::isConfirmed), again::toString);
+        }
+        // Nothing could be concluded about the stalled batch, so it went twice: the inbox drops the copies.
+        Await.until(Duration.ofSeconds(5), "1 + 2 + 2 messages in the queue",
+                () -> messageCount("items.order-events") == 5);
+    }
+
+    @Test
     void publish_withNoBrokerListening_throwsBrokerUnavailable() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
