@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(5);
     /** How long a row returned as unroutable waits before it is published again; as long as an outage's pause. */
-    static final Duration UNROUTABLE_PAUSE = MAX_OUTAGE_PAUSE;
+    private static final Duration UNROUTABLE_PAUSE = MAX_OUTAGE_PAUSE;
     /**
      * The small batch: a claim's size after a claim that found fewer rows than it asked for, and the largest round of
      * handed-over rows. Under a live load small batches spread the rows over the workers, whose claims, publishes and
