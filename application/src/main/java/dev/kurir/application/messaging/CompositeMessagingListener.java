@@ -33,6 +33,11 @@ final class CompositeMessagingListener implements MessagingListener {
     }
 
     @Override
+    public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+        listeners.forEach(l -> l.publishUnroutable(module, workerId, message, reason));
+    }
+
+    @Override
     public void brokerUnavailable(String module, String workerId, String reason) {
         listeners.forEach(l -> l.brokerUnavailable(module, workerId, reason));
     }

@@ -34,6 +34,13 @@ public interface MessagingListener {
                                boolean willRetry) {
     }
 
+    /**
+     * The broker returned a message: no queue is bound to its exchange with its routing key. Its row was postponed
+     * without counting an attempt, as in a broker outage, since the message itself is not at fault.
+     */
+    default void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+    }
+
     /** The broker could not be reached; the claimed rows were released untouched. */
     default void brokerUnavailable(String module, String workerId, String reason) {
     }

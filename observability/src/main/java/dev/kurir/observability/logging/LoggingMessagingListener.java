@@ -56,6 +56,18 @@ public final class LoggingMessagingListener implements MessagingListener {
     }
 
     @Override
+    public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+        relay.atWarn()
+                .addKeyValue("module", module)
+                .addKeyValue("worker_id", workerId)
+                .addKeyValue("message_id", message.messageId())
+                .addKeyValue("event_type", message.eventType())
+                .addKeyValue("retry_count", message.retryCount())
+                .addKeyValue("reason", reason)
+                .log("publish returned as unroutable, will try again, no retry used: {}", reason);
+    }
+
+    @Override
     public void brokerUnavailable(String module, String workerId, String reason) {
         relay.atWarn()
                 .addKeyValue("module", module)
