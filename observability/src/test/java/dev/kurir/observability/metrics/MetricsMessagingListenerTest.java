@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -52,6 +53,18 @@ class MetricsMessagingListenerTest {
         assertEquals(0, scraped.counter("kurir_outbox_unroutable_total", ORDER_CREATED));
         assertEquals(0, scraped.counter("kurir_inbox_processed_total", "module", "orders", "event_type", "stock.rejected"));
         assertEquals(0, scraped.histogram("kurir_outbox_delivery_lag_seconds", ORDER_CREATED).getCount());
+    }
+
+    @Test
+    void unchanged_countsDuplicateFactsAndLateFactsApart() {
+        listener.expect("orders", List.of("order.created"), List.of("stock.reserved"));
+        listener.unchanged("orders", inbox(0, null), Handled.DUPLICATE);
+        listener.unchanged("orders", inbox(0, null), Handled.DUPLICATE);
+        listener.unchanged("orders", inbox(0, null), Handled.LATE);
+
+        Scraped scraped = new Scraped(registry);
+        assertEquals(2, scraped.counter("kurir_inbox_fact_duplicates_total", STOCK_RESERVED));
+        assertEquals(1, scraped.counter("kurir_inbox_late_facts_total", STOCK_RESERVED));
     }
 
     @Test
