@@ -47,6 +47,7 @@ import dev.kurir.observability.metrics.HttpServerMetrics;
 import dev.kurir.observability.metrics.MessageBacklogMetrics;
 import dev.kurir.observability.metrics.MetricsMessagingListener;
 import dev.kurir.observability.metrics.MetricsScraper;
+import dev.kurir.observability.metrics.RetentionMetrics;
 import dev.kurir.observability.metrics.RuntimeMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
@@ -133,11 +134,13 @@ public final class Kurir implements AutoCloseable {
             JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
             MetricsMessagingListener messagingMetrics = new MetricsMessagingListener(registry,
                     config.messaging().maxRetries());
-            MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics));
+            RetentionMetrics retentionMetrics = new RetentionMetrics(registry);
+            MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
+                    retentionMetrics));
             Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
             MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
             Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, messagingMetrics,
-                    tracing, admin, backlogs, clock, shutdown);
+                    retentionMetrics, tracing, admin, backlogs, clock, shutdown);
             List<RouteGroup> apiRoutes = new ArrayList<>();
 
             Optional<ItemsModule> items = Optional.empty();
@@ -198,7 +201,8 @@ public final class Kurir implements AutoCloseable {
      * its shutdown phase. A module only ever touches its own schema and declares only the topology it needs.
      */
     private record Messaging(KurirConfig config, String brokerUri, Jdbi jdbi, JdbiUnitOfWork unitOfWork,
-                             MessagingListener listener, MetricsMessagingListener metrics, MessagingTracing tracing,
+                             MessagingListener listener, MetricsMessagingListener metrics,
+                             RetentionMetrics retentionMetrics, MessagingTracing tracing,
                              MessageAdministration admin, Map<String, MessageBacklog> backlogs, Clock clock,
                              Shutdown shutdown) {
 
@@ -231,9 +235,9 @@ public final class Kurir implements AutoCloseable {
             metrics.expect(module, PUBLISHES.get(module), handlers.keySet());
             backlogs.put(module, new JdbiMessageBacklog(jdbi, schema));
             // Deletes settled rows past the retention, checked every 10 minutes.
+            retentionMetrics.expect(module);
             RetentionJob job = shutdown.add(Phase.INBOX, new RetentionJob(module, new JdbiRetentionStore(jdbi, schema),
-                    config.retention(), clock, tracing, purged -> log.atInfo().addKeyValue("module", module)
-                            .addKeyValue("rows", purged).log("retention deleted {} settled rows", purged)));
+                    config.retention(), clock, tracing, listener));
             job.start(RETENTION_INTERVAL);
         }
     }
