@@ -19,6 +19,7 @@ import dev.kurir.adapters.postgres.JdbiMessageBacklog;
 import dev.kurir.adapters.postgres.JdbiOrderRepository;
 import dev.kurir.adapters.postgres.JdbiOutbox;
 import dev.kurir.adapters.postgres.JdbiOutboxStore;
+import dev.kurir.adapters.postgres.JdbiReservations;
 import dev.kurir.adapters.postgres.JdbiRetentionStore;
 import dev.kurir.adapters.postgres.JdbiUnitOfWork;
 import dev.kurir.adapters.postgres.ModuleSchema;
@@ -37,16 +38,19 @@ import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.port.out.MessageBacklog;
 import dev.kurir.application.orders.OrdersModule;
 import dev.kurir.application.orders.port.out.ItemCatalog;
+import dev.kurir.application.orders.port.out.OrdersListener;
 import dev.kurir.bootstrap.Shutdown.Phase;
 import dev.kurir.observability.health.HealthCheck;
 import dev.kurir.observability.health.Readiness;
 import dev.kurir.observability.logging.LoggingMessagingListener;
+import dev.kurir.observability.logging.LoggingOrdersListener;
 import dev.kurir.observability.tracing.OpenTelemetryMessagingTracing;
 import dev.kurir.observability.metrics.ConnectionPoolMetrics;
 import dev.kurir.observability.metrics.HttpServerMetrics;
 import dev.kurir.observability.metrics.MessageBacklogMetrics;
 import dev.kurir.observability.metrics.MetricsMessagingListener;
 import dev.kurir.observability.metrics.MetricsScraper;
+import dev.kurir.observability.metrics.OrderMetrics;
 import dev.kurir.observability.metrics.RetentionMetrics;
 import dev.kurir.observability.metrics.RuntimeMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -79,7 +83,7 @@ public final class Kurir implements AutoCloseable {
     private static final Map<String, String> QUEUES = Map.of("orders", RabbitTopology.ORDERS_ITEM_EVENTS_QUEUE,
             "items", RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE);
     /** The events each module publishes (its wire contract); their metrics exist from the first scrape. */
-    private static final Map<String, List<String>> PUBLISHES = Map.of("orders", List.of("order.created"),
+    private static final Map<String, List<String>> PUBLISHES = Map.of("orders", List.of("order.created", "order.cancelled"),
             "items", List.of("stock.reserved", "stock.rejected"));
 
     private final Shutdown shutdown;
@@ -134,11 +138,16 @@ public final class Kurir implements AutoCloseable {
             JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
             MetricsMessagingListener messagingMetrics = new MetricsMessagingListener(registry,
                     config.messaging().maxRetries());
+            OrdersListener ordersListener = OrdersListener.all(List.of(new LoggingOrdersListener(),
+                    new OrderMetrics(registry)));
+            MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
+            // Stopped with the API, before the relays: no order.cancelled is written once the relay has stopped.
+            OrderDeadlineJob deadlineJob = shutdown.add(Phase.HTTP,
+                    new OrderDeadlineJob(config.orderDeadline(), ordersListener, tracing, clock));
             RetentionMetrics retentionMetrics = new RetentionMetrics(registry);
             MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
-                    retentionMetrics));
+                    retentionMetrics, new OutageWatch("orders", deadlineJob::outageSeen)));
             Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
-            MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
             Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, messagingMetrics,
                     retentionMetrics, tracing, admin, backlogs, clock, shutdown);
             List<RouteGroup> apiRoutes = new ArrayList<>();
@@ -147,7 +156,7 @@ public final class Kurir implements AutoCloseable {
             if (config.modules().contains("items")) {
                 OutboxRelay relay = messaging.relay("items", "item-service");
                 ItemsModule module = ItemsModule.create(new ItemsModule.Dependencies(new JdbiItemRepository(jdbi),
-                        new JdbiOutbox(jdbi, ModuleSchema.ITEMS, relay), unitOfWork, clock));
+                        new JdbiReservations(jdbi), new JdbiOutbox(jdbi, ModuleSchema.ITEMS, relay), unitOfWork, clock));
                 messaging.inbox("items", relay, module.inboxHandlers());
                 apiRoutes.add(new ItemsRoutes(module));
                 items = Optional.of(module);
@@ -159,8 +168,9 @@ public final class Kurir implements AutoCloseable {
                 OutboxRelay relay = messaging.relay("orders", "order-service");
                 OrdersModule module = OrdersModule.create(new OrdersModule.Dependencies(new JdbiOrderRepository(jdbi),
                         new JdbiIdempotencyKeys(jdbi), catalog, new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay),
-                        unitOfWork, clock));
+                        unitOfWork, ordersListener, clock));
                 messaging.inbox("orders", relay, module.inboxHandlers());
+                deadlineJob.start(module.cancelOverdueOrders());
                 apiRoutes.add(new OrdersRoutes(module));
             }
             MessageBacklogMetrics.register(registry, backlogs);

@@ -22,12 +22,14 @@ import java.util.regex.Pattern;
  * @param modules     the business modules this process runs: {@code orders}, {@code items} or both
  * @param itemsUrl    where the item service answers, when this process runs orders without items
  * @param shutdownTimeout how long a SIGTERM may take before the process exits regardless
+ * @param orderDeadline how long an order may stay PENDING before the saga deadline cancels it
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
                           int databasePoolSize, int apiConcurrency, Optional<String> amqpUri, int amqpPrefetch, int amqpConsumers,
                           MessagingSettings messaging, Optional<String> adminToken, Duration retention,
-                          Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout) {
+                          Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout,
+                          Duration orderDeadline) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
@@ -36,7 +38,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             "KURIR_OUTBOX_WORKERS", "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_INBOX_BATCH_SIZE",
             "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
-            "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT");
+            "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE");
     private static final Set<String> KNOWN_MODULES = Set.of("orders", "items");
     /** How long a relay waits for the broker's confirms of a batch before it counts the broker as away. */
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
@@ -111,7 +113,17 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000),
                 integer(env, "KURIR_AMQP_CONSUMERS", 4, 1, 64), messaging, adminToken,
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
-                duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)));
+                duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
+                orderDeadline(env));
+    }
+
+    /** At least a second: shorter, and the deadline would cancel orders the saga is still deciding. */
+    private static Duration orderDeadline(Map<String, String> env) {
+        Duration deadline = duration(env, "KURIR_ORDER_DEADLINE", Duration.ofMinutes(5));
+        if (deadline.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException("KURIR_ORDER_DEADLINE", "must be at least 1s, was " + deadline.toMillis() + "ms");
+        }
+        return deadline;
     }
 
     /** {@code orders,items} (the default), {@code orders} or {@code items}. */
@@ -223,6 +235,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 + ", environment=" + environment + ", pool=" + databasePoolSize + ", api_concurrency=" + apiConcurrency
                 + ", broker=" + amqpUri.map(RabbitConnections::describe).orElse("embedded") + ", " + messaging
                 + ", admin=" + (adminToken.isPresent() ? "on" : "off") + ", retention=" + retention
+                + ", order_deadline=" + orderDeadline
                 + ", modules=" + new TreeSet<>(modules) + itemsUrl.map(u -> ", items=" + Redaction.httpUrl(u)).orElse("")
                 + "]";
     }

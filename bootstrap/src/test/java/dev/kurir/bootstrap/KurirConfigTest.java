@@ -55,6 +55,8 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_MAX_RETRIES", Map.of("KURIR_MAX_RETRIES", "-1"));
         assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));
         assertMessageStartsWith("KURIR_RETENTION", Map.of("KURIR_RETENTION", "1 week"));
+        assertMessageStartsWith("KURIR_ORDER_DEADLINE", Map.of("KURIR_ORDER_DEADLINE", "0s"));
+        assertMessageStartsWith("KURIR_ORDER_DEADLINE", Map.of("KURIR_ORDER_DEADLINE", "500ms"));
         assertMessageStartsWith("KURIR_MODULES", Map.of("KURIR_MODULES", "orders,billing"));
         assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders"));
         assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders", "KURIR_ITEMS_URL", "items:8090"));
@@ -75,6 +77,9 @@ class KurirConfigTest {
         assertEquals(java.time.Duration.ofMinutes(2), custom.retryBackoff());
         assertEquals(java.time.Duration.ofDays(7), KurirConfig.from(Map.of()).retention());
         assertEquals(java.time.Duration.ofHours(12), KurirConfig.from(Map.of("KURIR_RETENTION", "12h")).retention());
+        assertEquals(java.time.Duration.ofMinutes(5), KurirConfig.from(Map.of()).orderDeadline());
+        assertEquals(java.time.Duration.ofSeconds(90),
+                KurirConfig.from(Map.of("KURIR_ORDER_DEADLINE", "90s")).orderDeadline());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.kurir.application.items.port.in.ListItemsQuery;
 import dev.kurir.application.items.port.in.PriceItemsQuery;
 import dev.kurir.application.items.port.in.RestockItemUseCase;
 import dev.kurir.application.items.port.out.ItemRepository;
+import dev.kurir.application.items.port.out.Reservations;
 import dev.kurir.application.items.usecase.ItemsFactory;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
@@ -16,15 +17,17 @@ import java.util.Objects;
 
 /**
  * The items module's inbound ports, built from its outbound ones by {@link #create}: its use cases, and the
- * handler of the event it consumes through its inbox ({@code order.created}).
+ * handlers of the events it consumes through its inbox ({@code order.created}, {@code order.cancelled}).
  */
 public record ItemsModule(AddItemUseCase addItem, RestockItemUseCase restock, GetItemQuery getItem,
                           ListItemsQuery listItems, PriceItemsQuery prices, Map<String, InboxHandler> inboxHandlers) {
 
     /** What the items module needs; the outbox must write to the items schema. */
-    public record Dependencies(ItemRepository items, Outbox outbox, UnitOfWork unitOfWork, Clock clock) {
+    public record Dependencies(ItemRepository items, Reservations reservations, Outbox outbox, UnitOfWork unitOfWork,
+                               Clock clock) {
         public Dependencies {
             Objects.requireNonNull(items, "items");
+            Objects.requireNonNull(reservations, "reservations");
             Objects.requireNonNull(outbox, "outbox");
             Objects.requireNonNull(unitOfWork, "unitOfWork");
             Objects.requireNonNull(clock, "clock");
@@ -38,6 +41,6 @@ public record ItemsModule(AddItemUseCase addItem, RestockItemUseCase restock, Ge
                 ItemsFactory.getItem(deps.items()),
                 ItemsFactory.listItems(deps.items()),
                 ItemsFactory.prices(deps.items()),
-                ItemsFactory.inboxHandlers(deps.items(), deps.outbox()));
+                ItemsFactory.inboxHandlers(deps.items(), deps.reservations(), deps.outbox()));
     }
 }

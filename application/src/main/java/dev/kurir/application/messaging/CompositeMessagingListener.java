@@ -1,5 +1,6 @@
 package dev.kurir.application.messaging;
 
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -32,6 +33,11 @@ final class CompositeMessagingListener implements MessagingListener {
     }
 
     @Override
+    public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+        listeners.forEach(l -> l.publishUnroutable(module, workerId, message, reason));
+    }
+
+    @Override
     public void brokerUnavailable(String module, String workerId, String reason) {
         listeners.forEach(l -> l.brokerUnavailable(module, workerId, reason));
     }
@@ -49,6 +55,11 @@ final class CompositeMessagingListener implements MessagingListener {
     @Override
     public void processed(String module, String workerId, InboxMessage message, Duration took) {
         listeners.forEach(l -> l.processed(module, workerId, message, took));
+    }
+
+    @Override
+    public void unchanged(String module, InboxMessage message, Handled outcome) {
+        listeners.forEach(l -> l.unchanged(module, message, outcome));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kurir.application.messaging;
 
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.handler.InvalidMessageException;
@@ -66,18 +67,20 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     public boolean receive(IncomingDelivery delivery) {
         Instant started = clock.instant();
         InboxMessage[] applied = {null};
+        Handled[] outcome = {null};
         try {
             boolean recorded = unitOfWork.inTransaction(() -> {
                 Optional<InboxMessage> row = store.insertProcessed(delivery);
                 row.ifPresent(message -> {
                     applied[0] = message;
-                    applyOnArrival(message);
+                    outcome[0] = applyOnArrival(message);
                 });
                 return row.isPresent();
             });
             listener.received(module, delivery, !recorded);
             if (recorded) {
                 listener.processed(module, consumerId, applied[0], Duration.between(started, clock.instant()));
+                reportUnchanged(applied[0], outcome[0]);
             }
             return recorded;
         } catch (CommitOutcomeUnknownException e) {
@@ -103,10 +106,10 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         return recorded;
     }
 
-    private void applyOnArrival(InboxMessage message) {
+    private Handled applyOnArrival(InboxMessage message) {
         try (MessagingTracing.Scope traced = tracing.handling(message)) {
             try {
-                handlerFor(message).handle(message);
+                return handlerFor(message).handle(message);
             } catch (RuntimeException e) {
                 traced.failed(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
                 throw e;
@@ -158,14 +161,15 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     private void handle(String workerId, InboxMessage message, MessagingTracing.Scope traced) {
         Instant started = clock.instant();
         try {
-            unitOfWork.inTransaction(() -> {
-                handlerFor(message).handle(message);
+            Handled outcome = unitOfWork.inTransaction(() -> {
+                Handled handled = handlerFor(message).handle(message);
                 if (!store.markProcessed(workerId, message.id())) {
                     throw new IllegalStateException("lease on inbox row " + message.id() + " was lost; rolled back");
                 }
-                return null;
+                return handled;
             });
             listener.processed(module, workerId, message, Duration.between(started, clock.instant()));
+            reportUnchanged(message, outcome);
         } catch (InvalidMessageException e) {
             traced.failed(e.getMessage());
             store.markFailed(workerId, message.id(), e.getMessage());
@@ -180,6 +184,12 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
                 store.markFailed(workerId, message.id(), reason);
             }
             listener.processingFailed(module, workerId, message, reason, next.isPresent());
+        }
+    }
+
+    private void reportUnchanged(InboxMessage message, Handled outcome) {
+        if (outcome != Handled.APPLIED) {
+            listener.unchanged(module, message, outcome);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kurir.application.messaging;
 
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -33,6 +34,13 @@ public interface MessagingListener {
                                boolean willRetry) {
     }
 
+    /**
+     * The broker returned a message: no queue is bound to its exchange with its routing key. Its row was postponed
+     * without counting an attempt, as in a broker outage, since the message itself is not at fault.
+     */
+    default void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+    }
+
     /** The broker could not be reached; the claimed rows were released untouched. */
     default void brokerUnavailable(String module, String workerId, String reason) {
     }
@@ -47,6 +55,13 @@ public interface MessagingListener {
 
     /** An inbox message was handled and marked PROCESSED; {@code took} is the handling time. */
     default void processed(String module, String workerId, InboxMessage message, Duration took) {
+    }
+
+    /**
+     * An inbox message was PROCESSED without changing anything: its business fact was a {@link Handled#DUPLICATE}
+     * (seen before under another message id) or {@link Handled#LATE}.
+     */
+    default void unchanged(String module, InboxMessage message, Handled outcome) {
     }
 
     /** Handling an inbox message failed; {@code willRetry} is false when the row became FAILED. */

@@ -1,11 +1,14 @@
 package dev.kurir.application.orders;
 
+import dev.kurir.application.orders.port.in.CancelOrderUseCase;
+import dev.kurir.application.orders.port.in.CancelOverdueOrdersUseCase;
 import dev.kurir.application.orders.port.in.GetOrderQuery;
 import dev.kurir.application.orders.port.in.ListOrdersQuery;
 import dev.kurir.application.orders.port.in.PlaceOrderUseCase;
 import dev.kurir.application.orders.port.out.IdempotencyKeys;
 import dev.kurir.application.orders.port.out.ItemCatalog;
 import dev.kurir.application.orders.port.out.OrderRepository;
+import dev.kurir.application.orders.port.out.OrdersListener;
 import dev.kurir.application.orders.usecase.OrdersFactory;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
@@ -15,16 +18,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The orders module's inbound ports, built from its outbound ones by {@link #create}: its use cases, and the
- * handlers of the events it consumes through its inbox ({@code stock.reserved}, {@code stock.rejected}).
+ * The orders module's inbound ports, built from its outbound ones by {@link #create}: its use cases (the saga
+ * deadline's among them), and the handlers of the events it consumes through its inbox ({@code stock.reserved},
+ * {@code stock.rejected}).
  */
-public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder, ListOrdersQuery listOrders,
-                           Map<String, InboxHandler> inboxHandlers) {
+public record OrdersModule(PlaceOrderUseCase placeOrder, CancelOrderUseCase cancelOrder,
+                           CancelOverdueOrdersUseCase cancelOverdueOrders, GetOrderQuery getOrder,
+                           ListOrdersQuery listOrders, Map<String, InboxHandler> inboxHandlers) {
 
     /** What the orders module needs; the outbox must write to the orders schema. */
     public record Dependencies(OrderRepository orders, IdempotencyKeys idempotencyKeys, ItemCatalog catalog,
-                               Outbox outbox, UnitOfWork unitOfWork, Clock clock) {
+                               Outbox outbox, UnitOfWork unitOfWork, OrdersListener listener, Clock clock) {
         public Dependencies {
+            Objects.requireNonNull(listener, "listener");
             Objects.requireNonNull(orders, "orders");
             Objects.requireNonNull(idempotencyKeys, "idempotencyKeys");
             Objects.requireNonNull(catalog, "catalog");
@@ -38,6 +44,10 @@ public record OrdersModule(PlaceOrderUseCase placeOrder, GetOrderQuery getOrder,
         return new OrdersModule(
                 OrdersFactory.placeOrder(deps.catalog(), deps.orders(), deps.idempotencyKeys(), deps.outbox(),
                         deps.unitOfWork(), deps.clock()),
+                OrdersFactory.cancelOrder(deps.orders(), deps.outbox(), deps.unitOfWork(), deps.listener(),
+                        deps.clock()),
+                OrdersFactory.cancelOverdueOrders(deps.orders(), deps.outbox(), deps.unitOfWork(), deps.listener(),
+                        deps.clock()),
                 OrdersFactory.getOrder(deps.orders()),
                 OrdersFactory.listOrders(deps.orders()),
                 OrdersFactory.inboxHandlers(deps.orders(), deps.clock()));

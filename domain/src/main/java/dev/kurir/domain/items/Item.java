@@ -55,6 +55,19 @@ public final class Item {
         stock -= quantity;
     }
 
+    /**
+     * Gives back stock an order held. It may take the stock past {@link #MAX_STOCK} (after a restock): stock that was
+     * reserved is never refused back.
+     *
+     * @throws IllegalArgumentException if the quantity is not positive
+     */
+    public void release(int quantity) {
+        if (quantity < 1) {
+            throw new IllegalArgumentException("quantity must be at least 1, was " + quantity);
+        }
+        stock = Math.addExact(stock, quantity);
+    }
+
     public Sku sku() { return sku; }
     public String name() { return name; }
     public Money price() { return price; }

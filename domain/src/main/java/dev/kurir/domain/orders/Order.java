@@ -14,10 +14,12 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * An order: priced when placed, then confirmed or rejected once, by the answer of the items module.
+ * An order: priced when placed, then confirmed or rejected once, by the answer of the items module; cancelled, on
+ * request or by the saga deadline, while it is pending or confirmed.
  */
 public final class Order {
     public static final int MAX_LINES = 100;
+    public static final int MAX_REASON_LENGTH = 500;
     private static final Pattern CUSTOMER_ID = Pattern.compile("[\\p{L}\\p{N}._:@-]{1,64}");
 
     private final String orderId;
@@ -27,17 +29,19 @@ public final class Order {
     private final Instant createdAt;
     private OrderStatus status;
     private String rejectionReason;
+    private String cancellationReason;
     private Instant updatedAt;
     private final List<DomainEvent> events = new ArrayList<>();
 
     private Order(String orderId, String customerId, List<OrderLine> lines, OrderStatus status,
-                  String rejectionReason, Instant createdAt, Instant updatedAt) {
+                  String rejectionReason, String cancellationReason, Instant createdAt, Instant updatedAt) {
         this.orderId = Objects.requireNonNull(orderId, "orderId");
         this.customerId = Objects.requireNonNull(customerId, "customerId");
         this.lines = List.copyOf(lines);
         this.amount = this.lines.stream().map(OrderLine::total).reduce(Money.ZERO, Money::plus);
         this.status = Objects.requireNonNull(status, "status");
         this.rejectionReason = rejectionReason;
+        this.cancellationReason = cancellationReason;
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
         this.updatedAt = Objects.requireNonNull(updatedAt, "updatedAt");
     }
@@ -52,15 +56,17 @@ public final class Order {
         validateCustomerId(customerId);
         validateLines(lines);
         Instant now = clock.instant();
-        Order order = new Order(UUID.randomUUID().toString(), customerId, lines, OrderStatus.PENDING, null, now, now);
+        Order order = new Order(UUID.randomUUID().toString(), customerId, lines, OrderStatus.PENDING, null, null, now, now);
         order.events.add(new OrderPlaced(order.orderId, customerId, order.amount, order.lines));
         return order;
     }
 
     /** Rebuilds an order from storage; records no event. */
     public static Order restore(String orderId, String customerId, List<OrderLine> lines, OrderStatus status,
-                                String rejectionReason, Instant createdAt, Instant updatedAt) {
-        return new Order(orderId, customerId, lines, status, rejectionReason, createdAt, updatedAt);
+                                String rejectionReason, String cancellationReason, Instant createdAt,
+                                Instant updatedAt) {
+        return new Order(orderId, customerId, lines, status, rejectionReason, cancellationReason, createdAt,
+                updatedAt);
     }
 
     public static void validateCustomerId(String customerId) {
@@ -100,6 +106,38 @@ public final class Order {
         updatedAt = clock.instant();
     }
 
+    /**
+     * Cancels a PENDING or CONFIRMED order and records {@link OrderCancelled}, so that the items module releases its
+     * stock. Cancelling a CANCELLED order again changes nothing.
+     *
+     * @return false if the order was already CANCELLED (nothing recorded)
+     * @throws IllegalArgumentException if the reason is blank, too long or holds control characters
+     * @throws DomainRuleViolation      if the order is REJECTED
+     */
+    public boolean cancel(String reason, Clock clock) {
+        validateReason(reason);
+        if (status == OrderStatus.CANCELLED) {
+            return false;
+        }
+        if (status == OrderStatus.REJECTED) {
+            throw new DomainRuleViolation("order " + orderId + " is REJECTED; only a PENDING or CONFIRMED order can "
+                    + "be cancelled");
+        }
+        status = OrderStatus.CANCELLED;
+        cancellationReason = reason;
+        updatedAt = clock.instant();
+        events.add(new OrderCancelled(orderId, reason));
+        return true;
+    }
+
+    public static void validateReason(String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > MAX_REASON_LENGTH
+                || reason.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("reason must be 1-" + MAX_REASON_LENGTH
+                    + " characters, not blank, without control characters");
+        }
+    }
+
     private void requirePending() {
         if (status != OrderStatus.PENDING) {
             throw new DomainRuleViolation("order " + orderId + " is already " + status);
@@ -119,6 +157,7 @@ public final class Order {
     public Money amount() { return amount; }
     public OrderStatus status() { return status; }
     public String rejectionReason() { return rejectionReason; }
+    public String cancellationReason() { return cancellationReason; }
     public Instant createdAt() { return createdAt; }
     public Instant updatedAt() { return updatedAt; }
 }

@@ -87,6 +87,44 @@ class OrderTest {
     }
 
     @Test
+    void cancel_pendingOrConfirmed_recordsOrderCancelled_once() {
+        Order pending = Order.place("cust-1", List.of(line("A", 1, "1.00")), clock);
+        pending.pullEvents();
+        assertTrue(pending.cancel("changed my mind", clock));
+        assertEquals(OrderStatus.CANCELLED, pending.status());
+        assertEquals("changed my mind", pending.cancellationReason());
+        assertEquals(List.of(new OrderCancelled(pending.orderId(), "changed my mind")), pending.pullEvents());
+        assertEquals(false, pending.cancel("again", clock));
+        assertEquals("changed my mind", pending.cancellationReason());
+        assertEquals(List.of(), pending.pullEvents());
+
+        Order confirmed = Order.place("cust-1", List.of(line("A", 1, "1.00")), clock);
+        confirmed.confirm(clock);
+        assertTrue(confirmed.cancel("deadline exceeded", clock));
+        assertEquals(OrderStatus.CANCELLED, confirmed.status());
+    }
+
+    @Test
+    void cancel_rejectedOrder_isRefused_andCancelledCannotBeDecided() {
+        Order rejected = Order.place("cust-1", List.of(line("A", 1, "1.00")), clock);
+        rejected.reject("no stock", clock);
+        assertThrows(DomainRuleViolation.class, () -> rejected.cancel("too late", clock));
+        Order cancelled = Order.place("cust-1", List.of(line("A", 1, "1.00")), clock);
+        cancelled.cancel("x", clock);
+        assertThrows(DomainRuleViolation.class, () -> cancelled.confirm(clock));
+        assertThrows(DomainRuleViolation.class, () -> cancelled.reject("no stock", clock));
+    }
+
+    @Test
+    void cancel_reason_mustBeShortPrintableText() {
+        Order order = Order.place("cust-1", List.of(line("A", 1, "1.00")), clock);
+        assertThrows(IllegalArgumentException.class, () -> order.cancel(" ", clock));
+        assertThrows(IllegalArgumentException.class, () -> order.cancel("a\u0000b", clock));
+        assertThrows(IllegalArgumentException.class, () -> order.cancel("x".repeat(Order.MAX_REASON_LENGTH + 1), clock));
+        assertEquals(OrderStatus.PENDING, order.status());
+    }
+
+    @Test
     void sku_whenMalformed_isRejected() {
         assertThrows(IllegalArgumentException.class, () -> new Sku(""));
         assertThrows(IllegalArgumentException.class, () -> new Sku("ITEM 99"));

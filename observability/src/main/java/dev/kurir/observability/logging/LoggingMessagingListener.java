@@ -1,10 +1,12 @@
 package dev.kurir.observability.logging;
 
 import dev.kurir.application.messaging.MessagingListener;
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import java.time.Duration;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,18 @@ public final class LoggingMessagingListener implements MessagingListener {
     }
 
     @Override
+    public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+        relay.atWarn()
+                .addKeyValue("module", module)
+                .addKeyValue("worker_id", workerId)
+                .addKeyValue("message_id", message.messageId())
+                .addKeyValue("event_type", message.eventType())
+                .addKeyValue("retry_count", message.retryCount())
+                .addKeyValue("reason", reason)
+                .log("publish returned as unroutable, will try again, no retry used: {}", reason);
+    }
+
+    @Override
     public void brokerUnavailable(String module, String workerId, String reason) {
         relay.atWarn()
                 .addKeyValue("module", module)
@@ -93,6 +107,19 @@ public final class LoggingMessagingListener implements MessagingListener {
                 .addKeyValue("event_type", message.eventType())
                 .addKeyValue("duration_ms", took.toMillis())
                 .log("processed {}", message.eventType());
+    }
+
+    @Override
+    public void unchanged(String module, InboxMessage message, Handled outcome) {
+        inbox.atInfo()
+                .addKeyValue("module", module)
+                .addKeyValue("message_id", message.messageId())
+                .addKeyValue("event_type", message.eventType())
+                .addKeyValue("order_id", message.payload().get("order_id"))
+                .addKeyValue("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .log(outcome == Handled.DUPLICATE
+                        ? "{} for this order took effect before under another message id; nothing changed"
+                        : "{} arrived after its order moved on; nothing changed", message.eventType());
     }
 
     @Override

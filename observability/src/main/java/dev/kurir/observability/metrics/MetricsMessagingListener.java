@@ -1,6 +1,7 @@
 package dev.kurir.observability.metrics;
 
 import dev.kurir.application.messaging.MessagingListener;
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -27,11 +28,14 @@ public final class MetricsMessagingListener implements MessagingListener {
     private final Counter outboxRetries;
     private final Counter outboxFailed;
     private final Counter brokerUnavailable;
+    private final Counter unroutable;
     private final Histogram deliveryLag;
     private final Gauge relayLastSuccess;
     private final Counter received;
     private final Counter duplicates;
     private final Counter processed;
+    private final Counter factDuplicates;
+    private final Counter lateFacts;
     private final Counter inboxFailed;
     private final Counter inboxRetries;
     private final Histogram processingDuration;
@@ -42,7 +46,7 @@ public final class MetricsMessagingListener implements MessagingListener {
         published = counter(registry, "kurir_outbox_published_total",
                 "Outbox messages the broker confirmed", "module", "event_type");
         publishFailures = counter(registry, "kurir_outbox_publish_failures_total",
-                "Failed publish attempts, by reason (unroutable, nacked, rejected, error)",
+                "Failed publish attempts, by reason (nacked, rejected, error)",
                 "module", "event_type", "reason");
         outboxRetries = counter(registry, "kurir_outbox_retries_total",
                 "Failed publish attempts that will be retried", "module", "event_type");
@@ -50,6 +54,9 @@ public final class MetricsMessagingListener implements MessagingListener {
                 "Outbox rows given up on (FAILED) after their last retry", "module", "event_type");
         brokerUnavailable = counter(registry, "kurir_outbox_broker_unavailable_total",
                 "Relay batches released untouched because the broker could not be reached", "module");
+        unroutable = counter(registry, "kurir_outbox_unroutable_total",
+                "Messages the broker returned for want of a queue bound to their routing key; each row waits and is"
+                        + " published again, no retry used", "module", "event_type");
         deliveryLag = Histogram.builder()
                 .name("kurir_outbox_delivery_lag_seconds")
                 .help("Time from an outbox row's creation to the broker's confirm")
@@ -67,6 +74,12 @@ public final class MetricsMessagingListener implements MessagingListener {
                 "Deliveries dropped because their message id was already in the inbox", "module", "event_type");
         processed = counter(registry, "kurir_inbox_processed_total",
                 "Inbox messages handled and marked PROCESSED", "module", "event_type");
+        factDuplicates = counter(registry, "kurir_inbox_fact_duplicates_total",
+                "Inbox messages whose business fact (an order's creation, cancellation or decision) had taken effect "
+                        + "already under another message id: processed, nothing changed", "module", "event_type");
+        lateFacts = counter(registry, "kurir_inbox_late_facts_total",
+                "Inbox messages that arrived after their order had moved on (e.g. a decision for a cancelled "
+                        + "order): processed, nothing changed", "module", "event_type");
         inboxFailed = counter(registry, "kurir_inbox_failed_total",
                 "Inbox rows given up on (FAILED), by reason (invalid_message, error)",
                 "module", "event_type", "reason");
@@ -96,12 +109,15 @@ public final class MetricsMessagingListener implements MessagingListener {
             published.labelValues(module, eventType);
             outboxRetries.labelValues(module, eventType);
             outboxFailed.labelValues(module, eventType);
+            unroutable.labelValues(module, eventType);
             deliveryLag.labelValues(module, eventType);
         }
         for (String eventType : consumes) {
             received.labelValues(module, eventType);
             duplicates.labelValues(module, eventType);
             processed.labelValues(module, eventType);
+            factDuplicates.labelValues(module, eventType);
+            lateFacts.labelValues(module, eventType);
             inboxRetries.labelValues(module, eventType);
             processingDuration.labelValues(module, eventType);
         }
@@ -123,6 +139,11 @@ public final class MetricsMessagingListener implements MessagingListener {
     }
 
     @Override
+    public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+        unroutable.labelValues(module, message.eventType()).inc();
+    }
+
+    @Override
     public void brokerUnavailable(String module, String workerId, String reason) {
         brokerUnavailable.labelValues(module).inc();
     }
@@ -140,6 +161,11 @@ public final class MetricsMessagingListener implements MessagingListener {
         processed.labelValues(module, message.eventType()).inc();
         TraceExemplars.observe(processingDuration.labelValues(module, message.eventType()), seconds(took),
                 message.traceparent());
+    }
+
+    @Override
+    public void unchanged(String module, InboxMessage message, Handled outcome) {
+        (outcome == Handled.DUPLICATE ? factDuplicates : lateFacts).labelValues(module, message.eventType()).inc();
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.kurir.adapters.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kurir.application.orders.OrdersModule;
+import dev.kurir.application.orders.port.in.CancelOrderCommand;
+import dev.kurir.application.orders.port.in.CancelledOrder;
 import dev.kurir.application.orders.port.in.OrderPage;
 import dev.kurir.application.orders.port.in.OrderSearch;
 import dev.kurir.application.orders.port.in.OrderView;
@@ -13,13 +15,14 @@ import dev.kurir.domain.orders.Sku;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /api/orders}: placing orders and reading them back. */
+/** {@code /api/orders}: placing orders, cancelling them and reading them back. */
 public final class OrdersRoutes implements RouteGroup {
     private static final Logger log = LoggerFactory.getLogger(OrdersRoutes.class);
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -34,6 +37,7 @@ public final class OrdersRoutes implements RouteGroup {
         routes.post("/api/orders", this::place);
         routes.get("/api/orders", this::list);
         routes.get("/api/orders/{orderId}", this::get);
+        routes.post("/api/orders/{orderId}/cancel", this::cancel);
     }
 
     /**
@@ -80,6 +84,26 @@ public final class OrdersRoutes implements RouteGroup {
         return new PlaceOrderCommand(customerId, lines, idempotencyKey);
     }
 
+    /**
+     * Cancels a PENDING or CONFIRMED order: 200 with the order; a CANCELLED one is answered the same and nothing is
+     * written; a REJECTED one gets 409. The body is optional: {@code {"reason": "..."}}.
+     */
+    private void cancel(Context ctx) {
+        String reason = CancelOrderCommand.ON_REQUEST;
+        if (ctx.header("Content-Type") != null || ctx.req().getContentLengthLong() > 0) {
+            JsonNode given = JsonBody.of(ctx).root().get("reason");
+            if (given != null && !given.isNull()) {
+                if (!given.isTextual()) {
+                    throw Problem.badRequest("reason must be a string");
+                }
+                reason = given.textValue();
+            }
+        }
+        CancelledOrder cancelled = orders.cancelOrder().cancelOrder(new CancelOrderCommand(ctx.pathParam("orderId"),
+                reason));
+        Representations.send(ctx, 200, Representations.order(cancelled.order()));
+    }
+
     private void get(Context ctx) {
         OrderView order = orders.getOrder().getOrder(ctx.pathParam("orderId"))
                 .orElseThrow(() -> Problem.notFound("no order with id " + ctx.pathParam("orderId")));
@@ -102,7 +126,8 @@ public final class OrdersRoutes implements RouteGroup {
         try {
             return OrderStatus.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw Problem.badRequest("status must be one of PENDING, CONFIRMED, REJECTED, was " + value);
+            throw Problem.badRequest("status must be one of " + Arrays.toString(OrderStatus.values())
+                    + ", was " + value);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kurir.application.items.port.in.ItemAlreadyExistsException;
 import dev.kurir.application.items.port.in.ItemNotFoundException;
 import dev.kurir.application.orders.port.in.IdempotencyKeyReusedException;
+import dev.kurir.application.orders.port.in.OrderNotFoundException;
 import dev.kurir.application.orders.port.in.UnknownSkuException;
 import dev.kurir.application.orders.port.out.CatalogUnavailableException;
 import dev.kurir.application.shared.port.out.UnitOfWork;
@@ -38,6 +39,8 @@ final class ProblemHandlers {
         routes.exception(ItemAlreadyExistsException.class,
                 (e, ctx) -> write(ctx, 409, "item-exists", "The item already exists", e.getMessage()));
         routes.exception(ItemNotFoundException.class,
+                (e, ctx) -> write(ctx, 404, "not-found", "Not found", e.getMessage()));
+        routes.exception(OrderNotFoundException.class,
                 (e, ctx) -> write(ctx, 404, "not-found", "Not found", e.getMessage()));
         routes.exception(DomainRuleViolation.class,
                 (e, ctx) -> write(ctx, 409, "conflict", "The request conflicts with the current state", e.getMessage()));

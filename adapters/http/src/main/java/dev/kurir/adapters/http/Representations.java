@@ -26,6 +26,7 @@ final class Representations {
         return node.put("amount", order.amount().toString())
                 .put("status", order.status().name())
                 .put("rejectionReason", order.rejectionReason())
+                .put("cancellationReason", order.cancellationReason())
                 .put("createdAt", order.createdAt().toString())
                 .put("updatedAt", order.updatedAt().toString());
     }

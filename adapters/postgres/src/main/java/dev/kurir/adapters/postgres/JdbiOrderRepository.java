@@ -25,7 +25,8 @@ import org.jdbi.v3.core.Jdbi;
 /** Orders and their lines in the {@code orders} schema. */
 public final class JdbiOrderRepository implements OrderRepository {
     private static final String ORDER_COLUMNS =
-            "seq, order_id, customer_id, status::text AS status, rejection_reason, created_at, updated_at";
+            "seq, order_id, customer_id, status::text AS status, rejection_reason, cancellation_reason, created_at, "
+                    + "updated_at";
 
     private final Jdbi jdbi;
 
@@ -79,7 +80,7 @@ public final class JdbiOrderRepository implements OrderRepository {
         return jdbi.withHandle(handle -> {
             List<Map.Entry<OrderRow, Optional<OrderLine>>> rows = handle.createQuery("""
                             SELECT o.seq, o.order_id, o.customer_id, o.status::text AS status, o.rejection_reason,
-                                   o.created_at, o.updated_at, l.sku, l.quantity, l.unit_price
+                                   o.cancellation_reason, o.created_at, o.updated_at, l.sku, l.quantity, l.unit_price
                             FROM orders.orders o LEFT JOIN orders.order_lines l ON l.order_id = o.order_id
                             WHERE o.order_id = :orderId
                             ORDER BY l.line_no
@@ -96,16 +97,36 @@ public final class JdbiOrderRepository implements OrderRepository {
     }
 
     @Override
+    public List<Order> lockPendingPlacedBefore(Instant placedBefore, int limit) {
+        return jdbi.withHandle(handle -> {
+            List<OrderRow> rows = handle.createQuery("""
+                            SELECT %s FROM orders.orders
+                            WHERE status = 'PENDING' AND created_at < :placedBefore
+                            ORDER BY created_at
+                            LIMIT :limit
+                            FOR UPDATE SKIP LOCKED
+                            """.formatted(ORDER_COLUMNS))
+                    .bind("placedBefore", utc(placedBefore))
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> OrderRow.of(rs))
+                    .list();
+            Map<String, List<OrderLine>> lines = linesOf(handle, rows.stream().map(OrderRow::orderId).toList());
+            return rows.stream().map(row -> row.toOrder(lines.getOrDefault(row.orderId(), List.of()))).toList();
+        });
+    }
+
+    @Override
     public void updateStatus(Order order) {
         jdbi.useHandle(handle -> handle.createUpdate("""
                         UPDATE orders.orders
                         SET status = CAST(:status AS orders.order_status), rejection_reason = :reason,
-                            updated_at = :updatedAt
+                            cancellation_reason = :cancellationReason, updated_at = :updatedAt
                         WHERE order_id = :orderId
                         """)
                 .bind("orderId", order.orderId())
                 .bind("status", order.status().name())
                 .bind("reason", order.rejectionReason())
+                .bind("cancellationReason", order.cancellationReason())
                 .bind("updatedAt", utc(order.updatedAt()))
                 .execute());
     }
@@ -159,17 +180,19 @@ public final class JdbiOrderRepository implements OrderRepository {
     }
 
     private record OrderRow(long seq, String orderId, String customerId, OrderStatus status, String rejectionReason,
-                            Instant createdAt, Instant updatedAt) {
+                            String cancellationReason, Instant createdAt, Instant updatedAt) {
 
         static OrderRow of(ResultSet rs) throws SQLException {
             return new OrderRow(rs.getLong("seq"), rs.getString("order_id"), rs.getString("customer_id"),
                     OrderStatus.valueOf(rs.getString("status")), rs.getString("rejection_reason"),
+                    rs.getString("cancellation_reason"),
                     rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                     rs.getObject("updated_at", OffsetDateTime.class).toInstant());
         }
 
         Order toOrder(List<OrderLine> lines) {
-            return Order.restore(orderId, customerId, lines, status, rejectionReason, createdAt, updatedAt);
+            return Order.restore(orderId, customerId, lines, status, rejectionReason, cancellationReason, createdAt,
+                    updatedAt);
         }
     }
 }

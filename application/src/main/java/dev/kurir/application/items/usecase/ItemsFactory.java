@@ -6,6 +6,7 @@ import dev.kurir.application.items.port.in.ListItemsQuery;
 import dev.kurir.application.items.port.in.PriceItemsQuery;
 import dev.kurir.application.items.port.in.RestockItemUseCase;
 import dev.kurir.application.items.port.out.ItemRepository;
+import dev.kurir.application.items.port.out.Reservations;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
@@ -40,7 +41,9 @@ public final class ItemsFactory {
     }
 
     /** The handlers of the events items consumes, by event type. */
-    public static Map<String, InboxHandler> inboxHandlers(ItemRepository items, Outbox outbox) {
-        return Map.of("order.created", new ReserveStockHandler(items, outbox));
+    public static Map<String, InboxHandler> inboxHandlers(ItemRepository items, Reservations reservations,
+                                                          Outbox outbox) {
+        return Map.of("order.created", new ReserveStockHandler(items, reservations, outbox),
+                "order.cancelled", new ReleaseStockHandler(items, reservations));
     }
 }

@@ -1,12 +1,15 @@
 package dev.kurir.application.items.usecase;
 
 import dev.kurir.application.items.port.out.ItemRepository;
+import dev.kurir.application.items.port.out.Reservations;
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.handler.InvalidMessageException;
 import dev.kurir.application.messaging.handler.Payload;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.domain.items.Item;
+import dev.kurir.domain.items.Reservation;
 import dev.kurir.domain.items.Sku;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,15 +20,18 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Handles {@code order.created}: reserves the stock of every line or of none, and answers with
- * {@code stock.reserved} or {@code stock.rejected} through the items outbox, in the inbox transaction.
+ * Handles {@code order.created}: reserves the stock of every line or of none, once per order whatever the message
+ * id, and answers with {@code stock.reserved} or {@code stock.rejected} through the items outbox, in the inbox
+ * transaction. An order cancelled before this arrives is refused ({@code stock.rejected}, "order cancelled").
  */
 final class ReserveStockHandler implements InboxHandler {
     private final ItemRepository items;
+    private final Reservations reservations;
     private final Outbox outbox;
 
-    ReserveStockHandler(ItemRepository items, Outbox outbox) {
+    ReserveStockHandler(ItemRepository items, Reservations reservations, Outbox outbox) {
         this.items = items;
+        this.reservations = reservations;
         this.outbox = outbox;
     }
 
@@ -33,30 +39,49 @@ final class ReserveStockHandler implements InboxHandler {
     }
 
     @Override
-    public void handle(InboxMessage message) {
+    public Handled handle(InboxMessage message) {
         Payload body = message.body();
         String orderId = body.text("order_id");
         List<Line> lines = lines(body);
+        Optional<Reservation> known = reservations.lock(orderId);
+        if (known.isPresent()) {
+            return answerKnownOrder(known.get());
+        }
         Map<Sku, Item> stock = items.lockAll(lines.stream().map(Line::sku).collect(Collectors.toSet())).stream()
                 .collect(Collectors.toMap(Item::sku, Function.identity()));
         Optional<String> shortfall = shortfall(lines, stock);
         if (shortfall.isPresent()) {
+            reservations.save(Reservation.rejected(orderId, shortfall.get()));
             outbox.append(ItemMessages.rejected(orderId, shortfall.get()));
-            return;
+            return Handled.APPLIED;
         }
+        Map<Sku, Integer> held = new LinkedHashMap<>();
         List<Map<String, Object>> reserved = new ArrayList<>();
         List<Item> changed = new ArrayList<>();
         for (Line line : lines) {
             Item item = stock.get(line.sku());
             item.reserve(line.quantity());
             changed.add(item);
+            held.put(line.sku(), line.quantity());
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("sku", line.sku().value());
             entry.put("quantity", line.quantity());
             reserved.add(entry);
         }
         items.updateStock(changed);
+        reservations.save(Reservation.reserved(orderId, held));
         outbox.append(ItemMessages.reserved(orderId, reserved));
+        return Handled.APPLIED;
+    }
+
+    /** The order was decided before (a duplicate), or cancelled before it arrived (refused once, without stock). */
+    private Handled answerKnownOrder(Reservation known) {
+        if (known.decision() != null) {
+            return Handled.DUPLICATE;
+        }
+        reservations.save(known.refuseLateOrder());
+        outbox.append(ItemMessages.rejected(known.orderId(), Reservation.ORDER_CANCELLED));
+        return Handled.APPLIED;
     }
 
     private static List<Line> lines(Payload body) {

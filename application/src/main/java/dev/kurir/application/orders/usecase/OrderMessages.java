@@ -1,6 +1,7 @@
 package dev.kurir.application.orders.usecase;
 
 import dev.kurir.application.shared.port.out.OutgoingMessage;
+import dev.kurir.domain.orders.OrderCancelled;
 import dev.kurir.domain.orders.OrderPlaced;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.UUID;
 final class OrderMessages {
     static final String EXCHANGE = "orders";
     static final String ORDER_CREATED = "order.created";
+    static final String ORDER_CANCELLED = "order.cancelled";
 
     private OrderMessages() {
     }
@@ -29,5 +31,13 @@ final class OrderMessages {
                 })
                 .toList());
         return new OutgoingMessage(UUID.randomUUID(), ORDER_CREATED, EXCHANGE, ORDER_CREATED, payload);
+    }
+
+    /** {@code {"order_id","reason"}}: the items module releases what it holds for the order. */
+    static OutgoingMessage of(OrderCancelled event) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("order_id", event.orderId());
+        payload.put("reason", event.reason());
+        return new OutgoingMessage(UUID.randomUUID(), ORDER_CANCELLED, EXCHANGE, ORDER_CANCELLED, payload);
     }
 }

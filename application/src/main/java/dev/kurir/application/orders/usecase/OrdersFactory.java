@@ -1,11 +1,14 @@
 package dev.kurir.application.orders.usecase;
 
+import dev.kurir.application.orders.port.in.CancelOrderUseCase;
+import dev.kurir.application.orders.port.in.CancelOverdueOrdersUseCase;
 import dev.kurir.application.orders.port.in.GetOrderQuery;
 import dev.kurir.application.orders.port.in.ListOrdersQuery;
 import dev.kurir.application.orders.port.in.PlaceOrderUseCase;
 import dev.kurir.application.orders.port.out.IdempotencyKeys;
 import dev.kurir.application.orders.port.out.ItemCatalog;
 import dev.kurir.application.orders.port.out.OrderRepository;
+import dev.kurir.application.orders.port.out.OrdersListener;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
 import dev.kurir.application.messaging.handler.InboxHandler;
@@ -23,6 +26,18 @@ public final class OrdersFactory {
     public static PlaceOrderUseCase placeOrder(ItemCatalog catalog, OrderRepository orders, IdempotencyKeys keys,
                                                Outbox outbox, UnitOfWork unitOfWork, Clock clock) {
         return new PlaceOrderService(catalog, orders, keys, outbox, unitOfWork, clock);
+    }
+
+    public static CancelOrderUseCase cancelOrder(OrderRepository orders, Outbox outbox, UnitOfWork unitOfWork,
+                                                 OrdersListener listener, Clock clock) {
+        return new CancelOrderService(orders, outbox, unitOfWork, listener, clock);
+    }
+
+    /** The deadline cancels by the same path as a request. */
+    public static CancelOverdueOrdersUseCase cancelOverdueOrders(OrderRepository orders, Outbox outbox,
+                                                                 UnitOfWork unitOfWork, OrdersListener listener,
+                                                                 Clock clock) {
+        return new CancelOrderService(orders, outbox, unitOfWork, listener, clock);
     }
 
     public static GetOrderQuery getOrder(OrderRepository orders) {

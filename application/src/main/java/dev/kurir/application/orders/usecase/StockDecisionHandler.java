@@ -1,5 +1,6 @@
 package dev.kurir.application.orders.usecase;
 
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.handler.InvalidMessageException;
@@ -11,7 +12,8 @@ import java.time.Clock;
 
 /**
  * Applies the items module's answer to an order: {@code stock.reserved} confirms it, {@code stock.rejected}
- * rejects it with the reason. Runs in the inbox transaction.
+ * rejects it with the reason. Runs in the inbox transaction. An answer for an order cancelled meanwhile changes
+ * nothing (the items module releases its stock on {@code order.cancelled}); nothing moves a final order back.
  */
 final class StockDecisionHandler implements InboxHandler {
     private final OrderRepository orders;
@@ -33,7 +35,7 @@ final class StockDecisionHandler implements InboxHandler {
     }
 
     @Override
-    public void handle(InboxMessage message) {
+    public Handled handle(InboxMessage message) {
         Payload body = message.body();
         String orderId = body.text("order_id");
         String reason = reserved ? null : body.text("reason");
@@ -41,7 +43,10 @@ final class StockDecisionHandler implements InboxHandler {
                 .orElseThrow(() -> new InvalidMessageException("no order " + orderId));
         OrderStatus target = reserved ? OrderStatus.CONFIRMED : OrderStatus.REJECTED;
         if (order.status() == target) {
-            return; // the same decision again, under another message id: already applied
+            return Handled.DUPLICATE; // the same decision again, under another message id
+        }
+        if (order.status() == OrderStatus.CANCELLED) {
+            return Handled.LATE;
         }
         if (order.status() != OrderStatus.PENDING) {
             throw new InvalidMessageException("order " + orderId + " is already " + order.status()
@@ -53,5 +58,6 @@ final class StockDecisionHandler implements InboxHandler {
             order.reject(reason, clock);
         }
         orders.updateStatus(order);
+        return Handled.APPLIED;
     }
 }

@@ -3,6 +3,7 @@ package dev.kurir.application.orders.usecase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.handler.InvalidMessageException;
 import dev.kurir.domain.orders.Order;
@@ -27,13 +28,25 @@ class StockDecisionHandlerTest {
     }
 
     @Test
-    void reserved_confirmsThePendingOrder_andAgainIsANoOp() {
+    void reserved_confirmsThePendingOrder_andAgainIsADuplicate() {
         orders.insert(order);
         var handler = StockDecisionHandler.reserved(orders, clock);
-        handler.handle(message("stock.reserved", Map.of("order_id", order.orderId())));
+        assertEquals(Handled.APPLIED, handler.handle(message("stock.reserved", Map.of("order_id", order.orderId()))));
         assertEquals(OrderStatus.CONFIRMED, orders.stored.get(order.orderId()).status());
-        handler.handle(message("stock.reserved", Map.of("order_id", order.orderId())));
+        assertEquals(Handled.DUPLICATE, handler.handle(message("stock.reserved", Map.of("order_id", order.orderId()))));
         assertEquals(OrderStatus.CONFIRMED, orders.stored.get(order.orderId()).status());
+    }
+
+    @Test
+    void aDecisionForACancelledOrder_isLate_andChangesNothing() {
+        orders.insert(order);
+        order.cancel("cancelled on request", clock);
+        assertEquals(Handled.LATE, StockDecisionHandler.reserved(orders, clock)
+                .handle(message("stock.reserved", Map.of("order_id", order.orderId()))));
+        assertEquals(Handled.LATE, StockDecisionHandler.rejected(orders, clock)
+                .handle(message("stock.rejected", Map.of("order_id", order.orderId(), "reason", "order cancelled"))));
+        assertEquals(OrderStatus.CANCELLED, orders.stored.get(order.orderId()).status());
+        assertEquals("cancelled on request", orders.stored.get(order.orderId()).cancellationReason());
     }
 
     @Test
