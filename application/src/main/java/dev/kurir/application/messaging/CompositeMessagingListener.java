@@ -67,4 +67,14 @@ final class CompositeMessagingListener implements MessagingListener {
                                  boolean willRetry) {
         listeners.forEach(l -> l.processingFailed(module, workerId, message, reason, willRetry));
     }
+
+    @Override
+    public void retentionPurged(String module, int rows) {
+        listeners.forEach(l -> l.retentionPurged(module, rows));
+    }
+
+    @Override
+    public void retentionFailed(String module, RuntimeException error) {
+        listeners.forEach(l -> l.retentionFailed(module, error));
+    }
 }

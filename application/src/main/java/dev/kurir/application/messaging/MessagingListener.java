@@ -68,4 +68,12 @@ public interface MessagingListener {
     default void processingFailed(String module, String workerId, InboxMessage message, String reason,
                                   boolean willRetry) {
     }
+
+    /** A retention run deleted {@code rows} settled rows (only told when it deleted any). */
+    default void retentionPurged(String module, int rows) {
+    }
+
+    /** A retention run failed (e.g. the database is away, a table is locked); the next run tries again. */
+    default void retentionFailed(String module, RuntimeException error) {
+    }
 }
