@@ -51,6 +51,7 @@ import dev.kurir.observability.metrics.MessageBacklogMetrics;
 import dev.kurir.observability.metrics.MetricsMessagingListener;
 import dev.kurir.observability.metrics.MetricsScraper;
 import dev.kurir.observability.metrics.OrderMetrics;
+import dev.kurir.observability.metrics.RetentionMetrics;
 import dev.kurir.observability.metrics.RuntimeMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
@@ -137,11 +138,18 @@ public final class Kurir implements AutoCloseable {
             JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
             MetricsMessagingListener messagingMetrics = new MetricsMessagingListener(registry,
                     config.messaging().maxRetries());
-            MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics));
-            Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
+            OrdersListener ordersListener = OrdersListener.all(List.of(new LoggingOrdersListener(),
+                    new OrderMetrics(registry)));
             MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
+            // Stopped with the API, before the relays: no order.cancelled is written once the relay has stopped.
+            OrderDeadlineJob deadlineJob = shutdown.add(Phase.HTTP,
+                    new OrderDeadlineJob(config.orderDeadline(), ordersListener, tracing, clock));
+            RetentionMetrics retentionMetrics = new RetentionMetrics(registry);
+            MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
+                    retentionMetrics, new OutageWatch("orders", deadlineJob::outageSeen)));
+            Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
             Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, messagingMetrics,
-                    tracing, admin, backlogs, clock, shutdown);
+                    retentionMetrics, tracing, admin, backlogs, clock, shutdown);
             List<RouteGroup> apiRoutes = new ArrayList<>();
 
             Optional<ItemsModule> items = Optional.empty();
@@ -158,14 +166,11 @@ public final class Kurir implements AutoCloseable {
                 ItemCatalog catalog = items.<ItemCatalog>map(module -> new InProcessItemCatalog(module.prices()))
                         .orElseGet(() -> new HttpItemCatalog(config.itemsUrl().orElseThrow()));
                 OutboxRelay relay = messaging.relay("orders", "order-service");
-                OrdersListener ordersListener = OrdersListener.all(List.of(new LoggingOrdersListener(),
-                        new OrderMetrics(registry)));
                 OrdersModule module = OrdersModule.create(new OrdersModule.Dependencies(new JdbiOrderRepository(jdbi),
                         new JdbiIdempotencyKeys(jdbi), catalog, new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay),
-                        unitOfWork, ordersListener, config.orderDeadline(), clock));
+                        unitOfWork, ordersListener, clock));
                 messaging.inbox("orders", relay, module.inboxHandlers());
-                shutdown.add(Phase.INBOX, OrderDeadlineJob.start(module.cancelOverdueOrders(), config.orderDeadline(),
-                        tracing));
+                deadlineJob.start(module.cancelOverdueOrders());
                 apiRoutes.add(new OrdersRoutes(module));
             }
             MessageBacklogMetrics.register(registry, backlogs);
@@ -206,7 +211,8 @@ public final class Kurir implements AutoCloseable {
      * its shutdown phase. A module only ever touches its own schema and declares only the topology it needs.
      */
     private record Messaging(KurirConfig config, String brokerUri, Jdbi jdbi, JdbiUnitOfWork unitOfWork,
-                             MessagingListener listener, MetricsMessagingListener metrics, MessagingTracing tracing,
+                             MessagingListener listener, MetricsMessagingListener metrics,
+                             RetentionMetrics retentionMetrics, MessagingTracing tracing,
                              MessageAdministration admin, Map<String, MessageBacklog> backlogs, Clock clock,
                              Shutdown shutdown) {
 
@@ -239,9 +245,9 @@ public final class Kurir implements AutoCloseable {
             metrics.expect(module, PUBLISHES.get(module), handlers.keySet());
             backlogs.put(module, new JdbiMessageBacklog(jdbi, schema));
             // Deletes settled rows past the retention, checked every 10 minutes.
+            retentionMetrics.expect(module);
             RetentionJob job = shutdown.add(Phase.INBOX, new RetentionJob(module, new JdbiRetentionStore(jdbi, schema),
-                    config.retention(), clock, tracing, purged -> log.atInfo().addKeyValue("module", module)
-                            .addKeyValue("rows", purged).log("retention deleted {} settled rows", purged)));
+                    config.retention(), clock, tracing, listener));
             job.start(RETENTION_INTERVAL);
         }
     }

@@ -1,5 +1,6 @@
 package dev.kurir.bootstrap;
 
+import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.application.messaging.MessagingSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -55,8 +56,9 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         Optional<String> url = optional(env, "KURIR_DB_URL");
         url.ifPresent(value -> {
             if (!value.startsWith("jdbc:postgresql://")) {
-                throw new ConfigException("KURIR_DB_URL", "must be a PostgreSQL JDBC URL such as "
-                        + "jdbc:postgresql://127.0.0.1:5432/kurir, was " + value);
+                // Not repeated: the URL may hold a password.
+                throw new ConfigException("KURIR_DB_URL", "must start with jdbc:postgresql:// (a PostgreSQL JDBC URL "
+                        + "such as jdbc:postgresql://127.0.0.1:5432/kurir)");
             }
         });
         Path dataDir = optional(env, "KURIR_DATA_DIR").map(Path::of)
@@ -74,8 +76,9 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         Optional<String> amqpUri = optional(env, "KURIR_AMQP_URI");
         amqpUri.ifPresent(value -> {
             if (!value.startsWith("amqp://") && !value.startsWith("amqps://")) {
-                throw new ConfigException("KURIR_AMQP_URI", "must be an AMQP URI such as "
-                        + "amqp://guest:guest@127.0.0.1:5672/, was " + redact(value));
+                // Not repeated: the URI may hold a password.
+                throw new ConfigException("KURIR_AMQP_URI", "must start with amqp:// or amqps:// (an AMQP URI such as "
+                        + "amqp://guest:guest@127.0.0.1:5672/)");
             }
         });
         MessagingSettings messaging = new MessagingSettings(
@@ -111,7 +114,16 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 integer(env, "KURIR_AMQP_CONSUMERS", 4, 1, 64), messaging, adminToken,
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
                 duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
-                duration(env, "KURIR_ORDER_DEADLINE", Duration.ofMinutes(5)));
+                orderDeadline(env));
+    }
+
+    /** At least a second: shorter, and the deadline would cancel orders the saga is still deciding. */
+    private static Duration orderDeadline(Map<String, String> env) {
+        Duration deadline = duration(env, "KURIR_ORDER_DEADLINE", Duration.ofMinutes(5));
+        if (deadline.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException("KURIR_ORDER_DEADLINE", "must be at least 1s, was " + deadline.toMillis() + "ms");
+        }
+        return deadline;
     }
 
     /** {@code orders,items} (the default), {@code orders} or {@code items}. */
@@ -137,7 +149,8 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new ConfigException("KURIR_ITEMS_URL", "must be an http(s) URL such as http://127.0.0.1:8090, was " + value);
+        // Not repeated: the URL may hold credentials.
+        throw new ConfigException("KURIR_ITEMS_URL", "must be an http(s) URL with a host, such as http://127.0.0.1:8090");
     }
 
     /** The service name kurir reports in logs and traces: {@code kurir}, {@code order-service} or {@code item-service}. */
@@ -182,11 +195,6 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         throw new ConfigException(name, "must be a positive duration such as 500ms, 1s, 2m, 12h or 7d, was " + value.get());
     }
 
-    /** An AMQP URI without its password, for logs and error messages. */
-    static String redact(String uri) {
-        return uri.replaceFirst("//([^:/@]+):[^@]*@", "//$1:***@");
-    }
-
     /** {@code KURIR_*} names in the environment that kurir does not read. */
     static Set<String> unknownVariables(Map<String, String> env) {
         Set<String> unknown = new TreeSet<>();
@@ -221,12 +229,14 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
     /** The configuration without secrets, for the start-up log line. */
     @Override
     public String toString() {
-        return "KurirConfig[database=" + databaseUrl.orElse("embedded in " + dataDir) + ", user=" + databaseUser
+        return "KurirConfig[database=" + databaseUrl.map(Redaction::jdbcUrl).orElse("embedded in " + dataDir)
+                + ", user=" + databaseUser
                 + ", http=" + httpHost + ":" + httpPort + ", management=" + managementPort
                 + ", environment=" + environment + ", pool=" + databasePoolSize + ", api_concurrency=" + apiConcurrency
-                + ", broker=" + amqpUri.map(KurirConfig::redact).orElse("embedded") + ", " + messaging
+                + ", broker=" + amqpUri.map(RabbitConnections::describe).orElse("embedded") + ", " + messaging
                 + ", admin=" + (adminToken.isPresent() ? "on" : "off") + ", retention=" + retention
                 + ", order_deadline=" + orderDeadline
-                + ", modules=" + new TreeSet<>(modules) + itemsUrl.map(u -> ", items=" + u).orElse("") + "]";
+                + ", modules=" + new TreeSet<>(modules) + itemsUrl.map(u -> ", items=" + Redaction.httpUrl(u)).orElse("")
+                + "]";
     }
 }

@@ -1,10 +1,12 @@
 package dev.kurir.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,6 +55,8 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_MAX_RETRIES", Map.of("KURIR_MAX_RETRIES", "-1"));
         assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));
         assertMessageStartsWith("KURIR_RETENTION", Map.of("KURIR_RETENTION", "1 week"));
+        assertMessageStartsWith("KURIR_ORDER_DEADLINE", Map.of("KURIR_ORDER_DEADLINE", "0s"));
+        assertMessageStartsWith("KURIR_ORDER_DEADLINE", Map.of("KURIR_ORDER_DEADLINE", "500ms"));
         assertMessageStartsWith("KURIR_MODULES", Map.of("KURIR_MODULES", "orders,billing"));
         assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders"));
         assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders", "KURIR_ITEMS_URL", "items:8090"));
@@ -73,6 +77,9 @@ class KurirConfigTest {
         assertEquals(java.time.Duration.ofMinutes(2), custom.retryBackoff());
         assertEquals(java.time.Duration.ofDays(7), KurirConfig.from(Map.of()).retention());
         assertEquals(java.time.Duration.ofHours(12), KurirConfig.from(Map.of("KURIR_RETENTION", "12h")).retention());
+        assertEquals(java.time.Duration.ofMinutes(5), KurirConfig.from(Map.of()).orderDeadline());
+        assertEquals(java.time.Duration.ofSeconds(90),
+                KurirConfig.from(Map.of("KURIR_ORDER_DEADLINE", "90s")).orderDeadline());
     }
 
     @Test
@@ -105,7 +112,61 @@ class KurirConfigTest {
         assertTrue(!config.toString().contains("admin-s3cret"), config.toString());
         assertTrue(!config.toString().contains("s3cret-value"));
         assertTrue(!config.toString().contains("amqp-s3cret"), config.toString());
-        assertTrue(config.toString().contains("amqp://kurir:***@rabbit:5672/"), config.toString());
+        assertTrue(config.toString().contains("broker=amqp://rabbit:5672/"), config.toString());
+    }
+
+    @Test
+    void toString_hidesPasswordsGivenInTheDatabaseUrl() {
+        for (String url : List.of("jdbc:postgresql://db:5432/kurir?password=db-s3cret",
+                "jdbc:postgresql://db:5432/kurir?user=kurir&password=db-s3cret&ssl=true",
+                "jdbc:postgresql://db:5432/kurir?ssl=true&sslpassword=db-s3cret",
+                "jdbc:postgresql://db:5432/kurir?PASSWORD=db-s3cret",
+                "jdbc:postgresql://db:5432/kurir?password=db%40s3cret%26x=1",
+                "jdbc:postgresql://kurir:db-s3cret@db:5432/kurir",
+                "jdbc:postgresql://kurir:db@s3cret@db:5432/kurir")) {
+            String shown = KurirConfig.from(Map.of("KURIR_DB_URL", url)).toString();
+            assertFalse(shown.contains("s3cret"), shown);
+            assertTrue(shown.contains("db:5432/kurir"), shown);
+        }
+        String shown = KurirConfig.from(Map.of("KURIR_DB_URL",
+                "jdbc:postgresql://db:5432/kurir?ssl=true&password=db-s3cret&connectTimeout=5")).toString();
+        assertTrue(shown.contains("database=jdbc:postgresql://db:5432/kurir?ssl=true&password=***&connectTimeout=5"),
+                shown);
+    }
+
+    @Test
+    void toString_hidesTheWholeAmqpPassword_evenWithAnUnencodedAt() {
+        for (String uri : List.of("amqp://kurir:p@w0rd@rabbit:5672/", "amqp://kurir:p@w0rd@x@rabbit:5672/",
+                "amqps://kurir:p/w0rd@rabbit:5671/", "amqp://kurir:p?w0rd@rabbit:5672/",
+                "amqp://kurir:p%40w0rd@rabbit:5672/%2F")) {
+            String shown = KurirConfig.from(Map.of("KURIR_AMQP_URI", uri)).toString();
+            assertFalse(shown.contains("w0rd"), shown);
+            assertFalse(shown.contains("kurir:"), shown);
+            assertTrue(shown.contains("broker=amqp") && shown.contains("://rabbit:567"), shown);
+        }
+    }
+
+    @Test
+    void invalidUrls_areNotRepeated_inTheError() {
+        ConfigException database = assertThrows(ConfigException.class, () -> KurirConfig.from(Map.of("KURIR_DB_URL",
+                "postgresql://kurir:db-s3cret@db/kurir?password=db-s3cret")));
+        assertFalse(database.getMessage().contains("s3cret"), database.getMessage());
+        assertTrue(database.getMessage().startsWith("KURIR_DB_URL must start with jdbc:postgresql://"),
+                database.getMessage());
+        ConfigException broker = assertThrows(ConfigException.class, () -> KurirConfig.from(Map.of("KURIR_AMQP_URI",
+                "http://kurir:p@w0rd@rabbit:5672/")));
+        assertFalse(broker.getMessage().contains("w0rd"), broker.getMessage());
+        ConfigException items = assertThrows(ConfigException.class, () -> KurirConfig.from(Map.of("KURIR_MODULES",
+                "orders", "KURIR_ITEMS_URL", "ftp://svc:items-s3cret@items/")));
+        assertFalse(items.getMessage().contains("s3cret"), items.getMessage());
+    }
+
+    @Test
+    void toString_hidesCredentialsInTheItemsUrl() {
+        String shown = KurirConfig.from(Map.of("KURIR_MODULES", "orders",
+                "KURIR_ITEMS_URL", "http://svc:items-s3cret@items:8090")).toString();
+        assertFalse(shown.contains("s3cret"), shown);
+        assertTrue(shown.contains("items=http://items:8090"), shown);
     }
 
     @Test

@@ -107,6 +107,7 @@ class MetricsIT {
         // Present from the start, so that rate() sees the first one.
         assertEquals(0, metrics.value("kurir_outbox_failed_total", "module", "items", "event_type", "stock.rejected"));
         assertEquals(0, metrics.value("kurir_outbox_broker_unavailable_total", "module", "orders"));
+        assertEquals(0, metrics.value("kurir_retention_failures_total", "module", "items"));
         assertEquals(0, metrics.value("kurir_inbox_duplicates_total", "module", "orders", "event_type", "stock.rejected"));
 
         // HTTP by route template, never by raw path.

@@ -188,11 +188,12 @@ class SagaIT {
 
     @Test
     void rabbitMqRefusingAPublish_raisesRetryCount_andRepeatedRefusalsEndInFailed() {
-        // An outbox row no queue is bound for: the broker returns it (mandatory), which is a failed attempt.
+        // An outbox row for an exchange that does not exist: the broker refuses it (404), a failed attempt. (A row
+        // no queue is bound for is returned instead, which uses no retry: RoutingIT.)
         UUID messageId = UUID.randomUUID();
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO orders.outbox (message_id, event_type, payload, exchange, routing_key)
-                        VALUES (:id, 'order.archived', '{"order_id":"x"}', 'orders', 'nobody.listens')""")
+                        VALUES (:id, 'order.archived', '{"order_id":"x"}', 'no-such-exchange', 'order.archived')""")
                 .bind("id", messageId).execute());
 
         Eventually.await("retry_count goes up", SOON, () -> (int) row(
@@ -202,7 +203,7 @@ class SagaIT {
         Map<String, Object> failed = row("SELECT retry_count, error, locked_by FROM orders.outbox WHERE message_id = ?",
                 messageId);
         assertEquals(3, failed.get("retry_count"), "KURIR_MAX_RETRIES retries after the first attempt");
-        assertTrue(((String) failed.get("error")).startsWith("unroutable"), (String) failed.get("error"));
+        assertTrue(((String) failed.get("error")).startsWith("rejected by the broker"), (String) failed.get("error"));
         assertNull(failed.get("locked_by"));
     }
 

@@ -3,6 +3,9 @@ package dev.kurir.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.io.IOException;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same jar as two services: order-service and item-service, each with its own database, sharing a broker.
- * Orders are priced over HTTP and confirmed through both message hops, and an item-service that dies loses nothing.
+ * Orders are priced over HTTP and confirmed through both message hops, an item-service that dies loses nothing, and
+ * cancellations and the saga deadline end every order while it is down.
  */
 class SplitModeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,6 +80,68 @@ class SplitModeIT {
         }
     }
 
+    @Test
+    void cancelAndDeadline_whileTheItemServiceIsDownLongerThanTheDeadline_endEveryOrder_andReleaseAllStock()
+            throws Exception {
+        try (TestDatabase ordersDb = TestDatabase.create();
+             TestDatabase itemsDb = TestDatabase.create();
+             TestBroker broker = TestBroker.create()) {
+            int itemsPort = freePort();
+            Map<String, String> itemsEnv = env(itemsDb, broker, "items");
+            itemsEnv.put("KURIR_HTTP_PORT", Integer.toString(itemsPort));
+            Map<String, String> ordersEnv = env(ordersDb, broker, "orders");
+            ordersEnv.put("KURIR_ITEMS_URL", "http://127.0.0.1:" + itemsPort);
+            ordersEnv.put("KURIR_ORDER_DEADLINE", "4s");
+
+            KurirProcess itemService = KurirProcess.start(itemsEnv).awaitReady(SOON);
+            try (KurirProcess orderService = KurirProcess.start(ordersEnv).awaitReady(SOON)) {
+                HttpClientSupport orders = new HttpClientSupport(orderService.apiPort);
+                assertEquals(201, new HttpClientSupport(itemService.apiPort).postJson("/api/items",
+                        "{\"sku\":\"SPLIT-1\",\"name\":\"Widget\",\"price\":\"2.50\",\"stock\":10}").statusCode());
+                String confirmed = place(orders, 4);
+                assertEquals("CONFIRMED", awaitFinal(orders, confirmed));
+
+                // An order whose order.created cannot reach the item service, which then goes down for longer than
+                // the deadline; meanwhile the confirmed order is cancelled.
+                bindItemsQueue(broker, false);
+                String stuck = place(orders, 3);
+                itemService.kill();
+                bindItemsQueue(broker, true);
+                long down = System.nanoTime();
+                var cancelled = orders.postJson("/api/orders/" + confirmed + "/cancel", "{\"reason\":\"split\"}");
+                assertEquals(200, cancelled.statusCode(), cancelled.body());
+                assertEquals("CANCELLED", awaitFinal(orders, stuck));
+                assertEquals("deadline exceeded", JSON.readTree(orders.get("/api/orders/" + stuck).body())
+                        .get("cancellationReason").asText());
+                Thread.sleep(Math.max(0, 5_000 - Duration.ofNanos(System.nanoTime() - down).toMillis()));
+
+                itemService = KurirProcess.start(itemsEnv).awaitReady(SOON);
+                HttpClientSupport items = new HttpClientSupport(itemService.apiPort);
+                Eventually.await("all stock back", SOON, () -> stockOf(items) == 10, () -> "stock " + stockOf(items));
+                Eventually.await("the stuck order's events handled", SOON, () -> count(itemsDb,
+                        "SELECT count(*) FROM items.inbox WHERE status = 'PROCESSED' AND payload->>'order_id' = ?",
+                        stuck) == 2);
+                assertEquals(10, stockOf(items));
+                assertEquals(0, count(itemsDb, "SELECT count(*) FROM items.reservations "
+                        + "WHERE decision = 'RESERVED' AND NOT cancelled"));
+                assertEquals("CANCELLED", JSON.readTree(orders.get("/api/orders/" + confirmed).body())
+                        .get("status").asText());
+                assertEquals("CANCELLED", JSON.readTree(orders.get("/api/orders/" + stuck).body())
+                        .get("status").asText());
+            } finally {
+                itemService.close();
+            }
+        }
+    }
+
+    private static int stockOf(HttpClientSupport items) {
+        try {
+            return JSON.readTree(items.get("/api/items/SPLIT-1").body()).get("stock").asInt();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static Map<String, String> env(TestDatabase database, TestBroker broker, String modules) {
         Map<String, String> env = new HashMap<>();
         env.put("KURIR_MODULES", modules);
@@ -110,8 +176,28 @@ class SplitModeIT {
                 WHERE schema_name IN ('orders', 'items') ORDER BY schema_name""").mapTo(String.class).list());
     }
 
-    private static long count(TestDatabase database, String sql) {
-        return Jdbi.create(database.dataSource()).withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    private static long count(TestDatabase database, String sql, Object... params) {
+        return Jdbi.create(database.dataSource()).withHandle(h -> {
+            var query = h.createQuery(sql);
+            for (int i = 0; i < params.length; i++) {
+                query.bind(i, params[i]);
+            }
+            return query.mapTo(Long.class).one();
+        });
+    }
+
+    /** Binds or unbinds the item service's queue: unbound, the order service's order.* events are unroutable. */
+    private static void bindItemsQueue(TestBroker broker, boolean bound) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(broker.amqpUri());
+        try (Connection connection = factory.newConnection("split-mode-it");
+             Channel channel = connection.createChannel()) {
+            if (bound) {
+                channel.queueBind("items.order-events", "orders", "order.*");
+            } else {
+                channel.queueUnbind("items.order-events", "orders", "order.*");
+            }
+        }
     }
 
     private static int freePort() throws IOException {

@@ -214,11 +214,11 @@ class TracingIT {
     void aRowRelayedLongAfterItWasWritten_startsANewTraceLinkedToItsOrigin_andItsFailureLogsAnError() {
         String origin = "4bf92f3577b34da6a3ce929d0e0e4736";
         UUID messageId = UUID.randomUUID();
-        // Five minutes old, and no queue is bound for it: returned by the broker, retried once, then FAILED.
+        // Five minutes old, for an exchange that does not exist: refused by the broker, retried once, then FAILED.
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO orders.outbox
                             (message_id, event_type, payload, exchange, routing_key, traceparent, created_at)
-                        VALUES (:id, 'order.archived', '{"order_id":"x"}', 'orders', 'nobody.listens', :traceparent,
+                        VALUES (:id, 'order.archived', '{"order_id":"x"}', 'no-such-exchange', 'order.archived', :traceparent,
                                 now() - interval '5 minutes')""")
                 .bind("id", messageId)
                 .bind("traceparent", "00-" + origin + "-00f067aa0ba902b7-01")
@@ -239,7 +239,7 @@ class TracingIT {
             assertEquals(List.of(origin), attempt.linkedTraceIds(), "linked to the trace that wrote the row");
             List<ExportedSpan> trace = spans().stream().filter(span -> span.traceId().equals(attempt.traceId()))
                     .toList();
-            child(trace, attempt, "publish to orders", span -> span.kind() == PRODUCER);
+            child(trace, attempt, "publish to no-such-exchange", span -> span.kind() == PRODUCER);
         }
         assertFalse(spans().stream().anyMatch(span -> span.traceId().equals(origin)), "the old trace is left alone");
     }

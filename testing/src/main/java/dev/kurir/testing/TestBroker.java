@@ -254,7 +254,7 @@ public final class TestBroker implements AutoCloseable {
     }
 
     private static String redacted(String uri) {
-        return uri.replaceAll("//[^@/]*@", "//");
+        return uri.replaceFirst("//.*@", "//");
     }
 
     private static void deleteRecursively(Path dir) {

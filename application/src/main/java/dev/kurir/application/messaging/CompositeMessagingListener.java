@@ -33,6 +33,11 @@ final class CompositeMessagingListener implements MessagingListener {
     }
 
     @Override
+    public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+        listeners.forEach(l -> l.publishUnroutable(module, workerId, message, reason));
+    }
+
+    @Override
     public void brokerUnavailable(String module, String workerId, String reason) {
         listeners.forEach(l -> l.brokerUnavailable(module, workerId, reason));
     }
@@ -61,5 +66,15 @@ final class CompositeMessagingListener implements MessagingListener {
     public void processingFailed(String module, String workerId, InboxMessage message, String reason,
                                  boolean willRetry) {
         listeners.forEach(l -> l.processingFailed(module, workerId, message, reason, willRetry));
+    }
+
+    @Override
+    public void retentionPurged(String module, int rows) {
+        listeners.forEach(l -> l.retentionPurged(module, rows));
+    }
+
+    @Override
+    public void retentionFailed(String module, RuntimeException error) {
+        listeners.forEach(l -> l.retentionFailed(module, error));
     }
 }

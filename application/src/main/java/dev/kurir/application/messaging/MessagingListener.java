@@ -34,6 +34,13 @@ public interface MessagingListener {
                                boolean willRetry) {
     }
 
+    /**
+     * The broker returned a message: no queue is bound to its exchange with its routing key. Its row was postponed
+     * without counting an attempt, as in a broker outage, since the message itself is not at fault.
+     */
+    default void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+    }
+
     /** The broker could not be reached; the claimed rows were released untouched. */
     default void brokerUnavailable(String module, String workerId, String reason) {
     }
@@ -60,5 +67,13 @@ public interface MessagingListener {
     /** Handling an inbox message failed; {@code willRetry} is false when the row became FAILED. */
     default void processingFailed(String module, String workerId, InboxMessage message, String reason,
                                   boolean willRetry) {
+    }
+
+    /** A retention run deleted {@code rows} settled rows (only told when it deleted any). */
+    default void retentionPurged(String module, int rows) {
+    }
+
+    /** A retention run failed (e.g. the database is away, a table is locked); the next run tries again. */
+    default void retentionFailed(String module, RuntimeException error) {
     }
 }

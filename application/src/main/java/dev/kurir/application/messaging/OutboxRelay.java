@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * Publishes a module's outbox: workers claim due rows under a lease, publish them with no database lock held,
  * and mark them SENT once the broker confirmed. A refused message is retried with backoff and becomes FAILED
  * after the last retry; a broker that cannot be reached is no message's fault, so the rows are released
- * untouched and the worker waits for the broker with a growing pause.
+ * untouched and the worker waits for the broker with a growing pause. Nor is a missing route (the broker returned
+ * the message as unroutable): that row waits 5 s, no attempt counted.
  *
  * <p>Rows written in this process are mostly not claimed at all: the outbox writer leases them to the relay as it
  * inserts them and hands them over after the commit ({@link RelayHandOff}), which saves a transaction per batch and
@@ -31,6 +32,8 @@ import java.util.function.Supplier;
  */
 public final class OutboxRelay implements RelayHandOff, AutoCloseable {
     private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(5);
+    /** How long a row returned as unroutable waits before it is published again; as long as an outage's pause. */
+    private static final Duration UNROUTABLE_PAUSE = MAX_OUTAGE_PAUSE;
     /**
      * The small batch: a claim's size after a claim that found fewer rows than it asked for, and the largest round of
      * handed-over rows. Under a live load small batches spread the rows over the workers, whose claims, publishes and
@@ -280,17 +283,11 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
             List<Long> sent = new ArrayList<>();
             for (PublishOutcome outcome : outcomes) {
                 OutboundMessage message = outcome.message();
-                if (outcome.isConfirmed()) {
-                    sent.add(message.id());
-                    continue;
+                switch (outcome.status()) {
+                    case CONFIRMED -> sent.add(message.id());
+                    case UNROUTABLE -> postpone(owner, message, outcome.failure());
+                    case FAILED -> countFailedAttempt(owner, message, outcome.failure());
                 }
-                Optional<Instant> next = retries.nextAttempt(message.retryCount());
-                if (next.isPresent()) {
-                    quietly(() -> store.scheduleRetry(owner, message.id(), outcome.failure(), next.get()));
-                } else {
-                    quietly(() -> store.markFailed(owner, message.id(), outcome.failure()));
-                }
-                listener.publishFailed(module, workerId, message, outcome.failure(), next.isPresent());
             }
             if (!sent.isEmpty()) {
                 quietly(() -> store.markSent(owner, sent));
@@ -298,6 +295,26 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
                 outcomes.stream().filter(PublishOutcome::isConfirmed).forEach(outcome -> listener.published(module,
                         workerId, outcome.message(), Duration.between(outcome.message().createdAt(), now)));
             }
+        }
+
+        /**
+         * A missing route is the topology's fault (a binding deleted, a consumer's queue not declared yet), and
+         * lasts until someone fixes it: like a broker outage it must not use up the message's retries.
+         */
+        private void postpone(String owner, OutboundMessage message, String reason) {
+            Instant next = clock.instant().plus(UNROUTABLE_PAUSE);
+            quietly(() -> store.postpone(owner, message.id(), reason, next));
+            listener.publishUnroutable(module, workerId, message, reason);
+        }
+
+        private void countFailedAttempt(String owner, OutboundMessage message, String reason) {
+            Optional<Instant> next = retries.nextAttempt(message.retryCount());
+            if (next.isPresent()) {
+                quietly(() -> store.scheduleRetry(owner, message.id(), reason, next.get()));
+            } else {
+                quietly(() -> store.markFailed(owner, message.id(), reason));
+            }
+            listener.publishFailed(module, workerId, message, reason, next.isPresent());
         }
     }
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 /**
  * Deletes a module's settled outbox and inbox rows once they are older than the retention, in small batches with
@@ -19,26 +18,31 @@ public final class RetentionJob implements AutoCloseable {
     static final int BATCH_SIZE = 1_000;
     private static final Duration PAUSE_BETWEEN_BATCHES = Duration.ofMillis(50);
 
+    private final String module;
     private final RetentionStore store;
     private final Duration retention;
     private final Clock clock;
     private final MessagingTracing tracing;
-    private final IntConsumer onPurged;
+    private final MessagingListener listener;
     private final ScheduledExecutorService scheduler;
 
-    /** @param onPurged told how many rows a run deleted, when it deleted any */
+    /** @param listener told how many rows a run deleted, when it deleted any, and of every failed run */
     public RetentionJob(String module, RetentionStore store, Duration retention, Clock clock, MessagingTracing tracing,
-                        IntConsumer onPurged) {
+                        MessagingListener listener) {
+        this.module = module;
         this.store = store;
         this.retention = retention;
         this.clock = clock;
         this.tracing = tracing;
-        this.onPurged = onPurged;
+        this.listener = listener;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name(module + "-retention").daemon(true).factory());
     }
 
-    /** Runs now and then every {@code every}; a failed run (e.g. the database is away) waits for the next one. */
+    /**
+     * Runs now and then every {@code every}; a failed run (e.g. the database is away) is reported to the listener and
+     * waits for the next one.
+     */
     public void start(Duration every) {
         scheduler.scheduleWithFixedDelay(this::runSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -48,7 +52,8 @@ public final class RetentionJob implements AutoCloseable {
         try (MessagingTracing.Scope quiet = tracing.background()) {
             runOnce();
         } catch (RuntimeException e) {
-            // The next run retries; retention is not urgent.
+            // Not urgent, the next run retries; but told, so that a retention that never succeeds is seen.
+            listener.retentionFailed(module, e);
         }
     }
 
@@ -65,7 +70,7 @@ public final class RetentionJob implements AutoCloseable {
             }
         } while (deleted > 0 && !scheduler.isShutdown());
         if (total > 0) {
-            onPurged.accept(total);
+            listener.retentionPurged(module, total);
         }
         return total;
     }

@@ -14,33 +14,23 @@ import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The orders module's inbound ports, built from its outbound ones by {@link #create}: its use cases, the saga
- * deadline, and the handlers of the events it consumes through its inbox ({@code stock.reserved},
+ * The orders module's inbound ports, built from its outbound ones by {@link #create}: its use cases (the saga
+ * deadline's among them), and the handlers of the events it consumes through its inbox ({@code stock.reserved},
  * {@code stock.rejected}).
  */
 public record OrdersModule(PlaceOrderUseCase placeOrder, CancelOrderUseCase cancelOrder,
                            CancelOverdueOrdersUseCase cancelOverdueOrders, GetOrderQuery getOrder,
                            ListOrdersQuery listOrders, Map<String, InboxHandler> inboxHandlers) {
 
-    /**
-     * What the orders module needs; the outbox must write to the orders schema.
-     *
-     * @param orderDeadline how long an order may stay PENDING before the saga deadline cancels it
-     */
+    /** What the orders module needs; the outbox must write to the orders schema. */
     public record Dependencies(OrderRepository orders, IdempotencyKeys idempotencyKeys, ItemCatalog catalog,
-                               Outbox outbox, UnitOfWork unitOfWork, OrdersListener listener, Duration orderDeadline,
-                               Clock clock) {
+                               Outbox outbox, UnitOfWork unitOfWork, OrdersListener listener, Clock clock) {
         public Dependencies {
             Objects.requireNonNull(listener, "listener");
-            Objects.requireNonNull(orderDeadline, "orderDeadline");
-            if (orderDeadline.isNegative() || orderDeadline.isZero()) {
-                throw new IllegalArgumentException("orderDeadline must be positive, was " + orderDeadline);
-            }
             Objects.requireNonNull(orders, "orders");
             Objects.requireNonNull(idempotencyKeys, "idempotencyKeys");
             Objects.requireNonNull(catalog, "catalog");
@@ -55,9 +45,9 @@ public record OrdersModule(PlaceOrderUseCase placeOrder, CancelOrderUseCase canc
                 OrdersFactory.placeOrder(deps.catalog(), deps.orders(), deps.idempotencyKeys(), deps.outbox(),
                         deps.unitOfWork(), deps.clock()),
                 OrdersFactory.cancelOrder(deps.orders(), deps.outbox(), deps.unitOfWork(), deps.listener(),
-                        deps.orderDeadline(), deps.clock()),
+                        deps.clock()),
                 OrdersFactory.cancelOverdueOrders(deps.orders(), deps.outbox(), deps.unitOfWork(), deps.listener(),
-                        deps.orderDeadline(), deps.clock()),
+                        deps.clock()),
                 OrdersFactory.getOrder(deps.orders()),
                 OrdersFactory.listOrders(deps.orders()),
                 OrdersFactory.inboxHandlers(deps.orders(), deps.clock()));

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,7 @@ class OutboxRelayTest {
 
     private final OutboxTable table = new OutboxTable();
     private final List<OutboundMessage> published = new CopyOnWriteArrayList<>();
+    private final RelayEvents events = new RelayEvents();
     private final MessagePublisher broker = batch -> {
         published.addAll(batch);
         return batch.stream().map(PublishOutcome::confirmed).toList();
@@ -40,8 +42,8 @@ class OutboxRelayTest {
 
     private OutboxRelay relay(MessagePublisher publisher, int workers, int batchSize, Duration pollInterval) {
         return new OutboxRelay("orders", table, publisher, new MessagingSettings(workers, 1, batchSize, 100,
-                pollInterval, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), new MessagingListener() { },
-                MessagingTracing.NONE, Clock.systemUTC());
+                pollInterval, 3, Duration.ofSeconds(1), Duration.ofSeconds(30)), events, MessagingTracing.NONE,
+                Clock.systemUTC());
     }
 
     @Test
@@ -157,6 +159,65 @@ class OutboxRelayTest {
         }
     }
 
+    @Test
+    void aMessageReturnedAsUnroutable_waitsWithoutUsingARetry_andGoesOutOnceTheRouteIsBack()
+            throws InterruptedException {
+        AtomicBoolean routed = new AtomicBoolean();
+        MessagePublisher broker = batch -> batch.stream().map(message -> routed.get()
+                ? PublishOutcome.confirmed(message)
+                : PublishOutcome.unroutable(message, "unroutable: no queue bound to exchange orders")).toList();
+        long id = table.insert(null).id();
+        try (OutboxRelay relay = relay(broker, 1, 100, Duration.ofMillis(20))) {
+            relay.start();
+            await(() -> events.count("publishUnroutable") == 1, "the return was reported");
+            Thread.sleep(200); // ten polls: none may take the row before its pause is over
+            assertEquals("PENDING 0 unroutable: no queue bound to exchange orders", table.row(id));
+            assertEquals(0, table.claimable(), "postponed, not released at once");
+            assertEquals(1, events.count("publishUnroutable"));
+
+            routed.set(true);
+            table.makeDue(); // as if the pause had passed
+            await(() -> table.count("SENT") == 1, "sent once the route is back");
+            assertEquals(List.of("publishUnroutable", "published"), events.names());
+        }
+    }
+
+    @Test
+    void aMessageTheBrokerNacked_isAFailedAttempt() throws InterruptedException {
+        MessagePublisher broker = batch -> batch.stream()
+                .map(message -> PublishOutcome.failed(message, "nacked by the broker")).toList();
+        long id = table.insert(null).id();
+        try (OutboxRelay relay = relay(broker, 1, 100, NO_POLL)) {
+            relay.start();
+            await(() -> events.count("publishFailed") == 1, "the failed attempt was reported");
+            assertEquals("PENDING 1 nacked by the broker", table.row(id));
+            assertEquals(List.of("publishFailed willRetry=true"), events.all());
+        }
+    }
+
+    @Test
+    void confirmsThatTimeOut_releaseTheBatchUntouched_andItIsSentAgain_countedOnce() throws InterruptedException {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        MessagePublisher slowToConfirm = batch -> {
+            attempts.add(batch.size());
+            if (attempts.size() == 1) {
+                throw new BrokerUnavailableException("the broker did not confirm 3 of 3 messages within 10000 ms",
+                        null);
+            }
+            return batch.stream().map(PublishOutcome::confirmed).toList();
+        };
+        List<Long> ids = List.of(table.insert(null).id(), table.insert(null).id(), table.insert(null).id());
+        try (OutboxRelay relay = relay(slowToConfirm, 1, 100, NO_POLL)) {
+            relay.start();
+            await(() -> table.count("SENT") == 3, "all three sent after the time-out");
+            assertEquals(List.of(3, 3), attempts, "the whole batch again, after the pause");
+            for (long id : ids) {
+                assertEquals("SENT 0 null", table.row(id), "no attempt counted");
+            }
+            assertEquals(List.of("brokerUnavailable", "published", "published", "published"), events.names());
+        }
+    }
+
     @ParameterizedTest(name = "claim batch {0}")
     @ValueSource(ints = {100, 1000})
     void noLeaseIsOffered_onceHalfTheHandOverQueueIsTaken(int relayBatchSize) {
@@ -223,6 +284,44 @@ class OutboxRelayTest {
         }
     }
 
+    /** What the relay told its listener, in order. */
+    private static final class RelayEvents implements MessagingListener {
+        private final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void published(String module, String workerId, OutboundMessage message, Duration lag) {
+            calls.add("published");
+        }
+
+        @Override
+        public void publishFailed(String module, String workerId, OutboundMessage message, String reason,
+                                  boolean willRetry) {
+            calls.add("publishFailed willRetry=" + willRetry);
+        }
+
+        @Override
+        public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+            calls.add("publishUnroutable");
+        }
+
+        @Override
+        public void brokerUnavailable(String module, String workerId, String reason) {
+            calls.add("brokerUnavailable");
+        }
+
+        List<String> all() {
+            return List.copyOf(calls);
+        }
+
+        List<String> names() {
+            return calls.stream().map(call -> call.split(" ")[0]).toList();
+        }
+
+        long count(String name) {
+            return names().stream().filter(name::equals).count();
+        }
+    }
+
     /** The outbox table's lease protocol in memory: enough to see which rows the relay claims and settles. */
     private static final class OutboxTable implements OutboxStore {
         private final Map<Long, Row> rows = new LinkedHashMap<>();
@@ -234,10 +333,17 @@ class OutboxRelayTest {
             final OutboundMessage message;
             String status = "PENDING";
             String lockedBy;
+            int retryCount;
+            String error;
+            Instant nextAttemptAt = Instant.EPOCH;
 
             Row(OutboundMessage message, String lockedBy) {
                 this.message = message;
                 this.lockedBy = lockedBy;
+            }
+
+            boolean claimable() {
+                return status.equals("PENDING") && lockedBy == null && !nextAttemptAt.isAfter(Instant.now());
             }
         }
 
@@ -262,7 +368,18 @@ class OutboxRelayTest {
         }
 
         synchronized long claimable() {
-            return rows.values().stream().filter(row -> row.status.equals("PENDING") && row.lockedBy == null).count();
+            return rows.values().stream().filter(Row::claimable).count();
+        }
+
+        /** Status, retry count and error of a row, e.g. {@code PENDING 1 nacked by the broker}. */
+        synchronized String row(long id) {
+            Row row = rows.get(id);
+            return row.status + " " + row.retryCount + " " + row.error;
+        }
+
+        /** Makes every postponed or retried row due now, as if its pause had passed. */
+        synchronized void makeDue() {
+            rows.values().forEach(row -> row.nextAttemptAt = Instant.EPOCH);
         }
 
         @Override
@@ -270,9 +387,11 @@ class OutboxRelayTest {
             claims++;
             List<OutboundMessage> claimed = new ArrayList<>();
             for (Row row : rows.values()) {
-                if (claimed.size() < limit && row.status.equals("PENDING") && row.lockedBy == null) {
+                if (claimed.size() < limit && row.claimable()) {
                     row.lockedBy = workerId;
-                    claimed.add(row.message);
+                    OutboundMessage m = row.message;
+                    claimed.add(new OutboundMessage(m.id(), m.messageId(), m.eventType(), m.exchange(),
+                            m.routingKey(), m.payloadJson(), row.retryCount, m.createdAt(), m.traceparent()));
                 }
             }
             return claimed;
@@ -280,25 +399,31 @@ class OutboxRelayTest {
 
         @Override
         public synchronized void markSent(String workerId, List<Long> ids) {
-            settle(workerId, ids, "SENT");
+            settle(workerId, ids, "SENT", 0, null, Instant.EPOCH);
         }
 
         @Override
         public synchronized void scheduleRetry(String workerId, long id, String error, Instant nextAttemptAt) {
-            settle(workerId, List.of(id), "PENDING");
+            settle(workerId, List.of(id), "PENDING", 1, error, nextAttemptAt);
+        }
+
+        @Override
+        public synchronized void postpone(String workerId, long id, String error, Instant nextAttemptAt) {
+            settle(workerId, List.of(id), "PENDING", 0, error, nextAttemptAt);
         }
 
         @Override
         public synchronized void markFailed(String workerId, long id, String error) {
-            settle(workerId, List.of(id), "FAILED");
+            settle(workerId, List.of(id), "FAILED", 0, error, Instant.EPOCH);
         }
 
         @Override
         public synchronized void release(String workerId, List<Long> ids) {
-            settle(workerId, ids, "PENDING");
+            settle(workerId, ids, "PENDING", 0, null, Instant.EPOCH);
         }
 
-        private void settle(String workerId, List<Long> ids, String status) {
+        private void settle(String workerId, List<Long> ids, String status, int attempts, String error,
+                            Instant nextAttemptAt) {
             if (down) {
                 throw new IllegalStateException("the database is down");
             }
@@ -307,6 +432,11 @@ class OutboxRelayTest {
                 if (row.status.equals("PENDING") && workerId.equals(row.lockedBy)) {
                     row.status = status;
                     row.lockedBy = null;
+                    row.retryCount += attempts;
+                    if (error != null) {
+                        row.error = error;
+                    }
+                    row.nextAttemptAt = nextAttemptAt;
                 }
             }
         }

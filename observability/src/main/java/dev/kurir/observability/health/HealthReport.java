@@ -13,7 +13,7 @@ public record HealthReport(List<Result> checks) {
         return checks.stream().allMatch(Result::up);
     }
 
-    /** @param detail why the check failed, or null when it is up */
+    /** @param detail why the check failed, or null when it is up; for the log only, never for an answer */
     public record Result(String name, boolean up, String detail) {
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class LoggingMessagingListener implements MessagingListener {
     private static final Logger relay = LoggerFactory.getLogger("dev.kurir.relay");
     private static final Logger inbox = LoggerFactory.getLogger("dev.kurir.inbox");
+    private static final Logger retention = LoggerFactory.getLogger("dev.kurir.retention");
 
     @Override
     public void workerStarted(String module, String workerId, String role, int batchSize, int maxRetries,
@@ -53,6 +54,18 @@ public final class LoggingMessagingListener implements MessagingListener {
                 .addKeyValue("retry_count", message.retryCount())
                 .addKeyValue("reason", reason)
                 .log(willRetry ? "publish failed, will retry: {}" : "publish failed, message is now FAILED: {}", reason);
+    }
+
+    @Override
+    public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+        relay.atWarn()
+                .addKeyValue("module", module)
+                .addKeyValue("worker_id", workerId)
+                .addKeyValue("message_id", message.messageId())
+                .addKeyValue("event_type", message.eventType())
+                .addKeyValue("retry_count", message.retryCount())
+                .addKeyValue("reason", reason)
+                .log("publish returned as unroutable, will try again, no retry used: {}", reason);
     }
 
     @Override
@@ -121,5 +134,21 @@ public final class LoggingMessagingListener implements MessagingListener {
                 .addKeyValue("reason", reason)
                 .log(willRetry ? "processing failed, will retry: {}" : "processing failed, message is now FAILED: {}",
                         reason);
+    }
+
+    @Override
+    public void retentionPurged(String module, int rows) {
+        retention.atInfo()
+                .addKeyValue("module", module)
+                .addKeyValue("rows", rows)
+                .log("retention deleted {} settled rows", rows);
+    }
+
+    @Override
+    public void retentionFailed(String module, RuntimeException error) {
+        retention.atWarn()
+                .addKeyValue("module", module)
+                .setCause(error)
+                .log("retention run failed, the next run tries again: {}", error.getMessage());
     }
 }

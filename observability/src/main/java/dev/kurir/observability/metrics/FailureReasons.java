@@ -7,7 +7,6 @@ import java.util.Locale;
  * must never become a label value itself.
  */
 final class FailureReasons {
-    static final String UNROUTABLE = "unroutable";
     static final String NACKED = "nacked";
     static final String REJECTED = "rejected";
     static final String INVALID_MESSAGE = "invalid_message";
@@ -16,12 +15,12 @@ final class FailureReasons {
     private FailureReasons() {
     }
 
-    /** A publish failure, from the publisher's wording: "unroutable: ...", "nacked by ...", "rejected by ...". */
+    /**
+     * A publish failure, from the publisher's wording: "nacked by ...", "rejected by ...". (A message returned as
+     * unroutable is no failed attempt: it has a counter of its own.)
+     */
     static String ofPublish(String reason) {
         String text = reason == null ? "" : reason.strip().toLowerCase(Locale.ROOT);
-        if (text.startsWith(UNROUTABLE)) {
-            return UNROUTABLE;
-        }
         if (text.startsWith(NACKED)) {
             return NACKED;
         }

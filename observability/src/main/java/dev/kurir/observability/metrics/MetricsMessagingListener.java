@@ -28,6 +28,7 @@ public final class MetricsMessagingListener implements MessagingListener {
     private final Counter outboxRetries;
     private final Counter outboxFailed;
     private final Counter brokerUnavailable;
+    private final Counter unroutable;
     private final Histogram deliveryLag;
     private final Gauge relayLastSuccess;
     private final Counter received;
@@ -45,7 +46,7 @@ public final class MetricsMessagingListener implements MessagingListener {
         published = counter(registry, "kurir_outbox_published_total",
                 "Outbox messages the broker confirmed", "module", "event_type");
         publishFailures = counter(registry, "kurir_outbox_publish_failures_total",
-                "Failed publish attempts, by reason (unroutable, nacked, rejected, error)",
+                "Failed publish attempts, by reason (nacked, rejected, error)",
                 "module", "event_type", "reason");
         outboxRetries = counter(registry, "kurir_outbox_retries_total",
                 "Failed publish attempts that will be retried", "module", "event_type");
@@ -53,6 +54,9 @@ public final class MetricsMessagingListener implements MessagingListener {
                 "Outbox rows given up on (FAILED) after their last retry", "module", "event_type");
         brokerUnavailable = counter(registry, "kurir_outbox_broker_unavailable_total",
                 "Relay batches released untouched because the broker could not be reached", "module");
+        unroutable = counter(registry, "kurir_outbox_unroutable_total",
+                "Messages the broker returned for want of a queue bound to their routing key; each row waits and is"
+                        + " published again, no retry used", "module", "event_type");
         deliveryLag = Histogram.builder()
                 .name("kurir_outbox_delivery_lag_seconds")
                 .help("Time from an outbox row's creation to the broker's confirm")
@@ -105,6 +109,7 @@ public final class MetricsMessagingListener implements MessagingListener {
             published.labelValues(module, eventType);
             outboxRetries.labelValues(module, eventType);
             outboxFailed.labelValues(module, eventType);
+            unroutable.labelValues(module, eventType);
             deliveryLag.labelValues(module, eventType);
         }
         for (String eventType : consumes) {
@@ -131,6 +136,11 @@ public final class MetricsMessagingListener implements MessagingListener {
                               boolean willRetry) {
         publishFailures.labelValues(module, message.eventType(), FailureReasons.ofPublish(reason)).inc();
         (willRetry ? outboxRetries : outboxFailed).labelValues(module, message.eventType()).inc();
+    }
+
+    @Override
+    public void publishUnroutable(String module, String workerId, OutboundMessage message, String reason) {
+        unroutable.labelValues(module, message.eventType()).inc();
     }
 
     @Override

@@ -9,7 +9,6 @@ class FailureReasonsTest {
 
     @ParameterizedTest
     @CsvSource(nullValues = "NULL", delimiter = '|', value = {
-            "unroutable: no queue bound to exchange orders with routing key nobody.listens | unroutable",
             "nacked by the broker                                                          | nacked",
             "rejected by the broker: NOT_FOUND - no exchange 'x' in vhost '/' (reply 404)  | rejected",
             "Connection reset                                                              | error",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -49,8 +50,21 @@ class MetricsMessagingListenerTest {
         assertEquals(0, scraped.counter("kurir_outbox_published_total", ORDER_CREATED));
         assertEquals(0, scraped.counter("kurir_outbox_failed_total", ORDER_CREATED));
         assertEquals(0, scraped.counter("kurir_outbox_broker_unavailable_total", "module", "orders"));
+        assertEquals(0, scraped.counter("kurir_outbox_unroutable_total", ORDER_CREATED));
         assertEquals(0, scraped.counter("kurir_inbox_processed_total", "module", "orders", "event_type", "stock.rejected"));
         assertEquals(0, scraped.histogram("kurir_outbox_delivery_lag_seconds", ORDER_CREATED).getCount());
+    }
+
+    @Test
+    void unchanged_countsDuplicateFactsAndLateFactsApart() {
+        listener.expect("orders", List.of("order.created"), List.of("stock.reserved"));
+        listener.unchanged("orders", inbox(0, null), Handled.DUPLICATE);
+        listener.unchanged("orders", inbox(0, null), Handled.DUPLICATE);
+        listener.unchanged("orders", inbox(0, null), Handled.LATE);
+
+        Scraped scraped = new Scraped(registry);
+        assertEquals(2, scraped.counter("kurir_inbox_fact_duplicates_total", STOCK_RESERVED));
+        assertEquals(1, scraped.counter("kurir_inbox_late_facts_total", STOCK_RESERVED));
     }
 
     @Test
@@ -79,16 +93,27 @@ class MetricsMessagingListenerTest {
 
     @Test
     void publishFailed_countsTheAttemptByReason_andARetryOrAFailedRow() {
-        listener.publishFailed("orders", "w1", outbound(null), "unroutable: no queue bound to exchange orders", true);
+        listener.publishFailed("orders", "w1", outbound(null), "rejected by the broker: NOT_FOUND (reply 404)", true);
         listener.publishFailed("orders", "w1", outbound(null), "nacked by the broker", false);
         listener.brokerUnavailable("orders", "w1", "connection refused");
 
         Scraped scraped = new Scraped(registry);
-        assertEquals(1, scraped.counter("kurir_outbox_publish_failures_total", reason(ORDER_CREATED, "unroutable")));
+        assertEquals(1, scraped.counter("kurir_outbox_publish_failures_total", reason(ORDER_CREATED, "rejected")));
         assertEquals(1, scraped.counter("kurir_outbox_publish_failures_total", reason(ORDER_CREATED, "nacked")));
         assertEquals(1, scraped.counter("kurir_outbox_retries_total", ORDER_CREATED));
         assertEquals(1, scraped.counter("kurir_outbox_failed_total", ORDER_CREATED));
         assertEquals(1, scraped.counter("kurir_outbox_broker_unavailable_total", "module", "orders"));
+    }
+
+    @Test
+    void publishUnroutable_countsTheReturn_butNoFailedAttempt() {
+        listener.publishUnroutable("orders", "w1", outbound(null), "unroutable: no queue bound to exchange orders");
+
+        Scraped scraped = new Scraped(registry);
+        assertEquals(1, scraped.counter("kurir_outbox_unroutable_total", ORDER_CREATED));
+        String exposition = new String(new MetricsScraper(registry).scrape(null).body(), StandardCharsets.UTF_8);
+        assertFalse(exposition.contains("kurir_outbox_publish_failures_total{"), exposition);
+        assertFalse(exposition.contains("kurir_outbox_retries_total{"), exposition);
     }
 
     @Test
@@ -129,7 +154,7 @@ class MetricsMessagingListenerTest {
     @Test
     void labels_neverCarryIdsOrFreeText() {
         OutboundMessage message = outbound(TRACEPARENT);
-        listener.publishFailed("orders", "orders-relay-1@4711-3f2a", message, "unroutable: exchange orders, key x", true);
+        listener.publishFailed("orders", "orders-relay-1@4711-3f2a", message, "rejected by the broker: exchange orders, key x", true);
         listener.processingFailed("orders", "orders-inbox-1@4711-3f2a", inbox(0, null), "no order o-42", false);
 
         String exposition = new String(new MetricsScraper(registry).scrape(null).body(), StandardCharsets.UTF_8);

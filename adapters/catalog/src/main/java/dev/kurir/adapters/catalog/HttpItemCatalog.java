@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The orders module's item catalog, answered by the item service: {@code POST <items>/api/items/prices} with
  * {@code {"skus":[...]}}. Asking for prices is a read, so a failed call is retried a bounded number of times; when
- * the item service still cannot answer, {@link CatalogUnavailableException} tells the caller to come back later.
+ * the item service still cannot answer, or answers something that is not a price list (a malformed sku or price
+ * included), {@link CatalogUnavailableException} tells the caller to come back later: the item service's fault is
+ * never passed on as the request's.
  */
 public final class HttpItemCatalog implements ItemCatalog {
     private static final Logger log = LoggerFactory.getLogger(HttpItemCatalog.class);
@@ -34,11 +36,15 @@ public final class HttpItemCatalog implements ItemCatalog {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
 
     private final URI prices;
+    /** Where the item service is, for the log: without the URL's user info. */
+    private final String itemService;
     private final HttpClient client;
 
     /** @param itemsUrl the item service's base URL, e.g. {@code http://127.0.0.1:8090} */
     public HttpItemCatalog(URI itemsUrl) {
         this.prices = itemsUrl.resolve("/api/items/prices");
+        this.itemService = itemsUrl.getScheme() + "://" + itemsUrl.getHost()
+                + (itemsUrl.getPort() < 0 ? "" : ":" + itemsUrl.getPort());
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
@@ -72,7 +78,7 @@ public final class HttpItemCatalog implements ItemCatalog {
                 pause = pause.multipliedBy(3);
             }
         }
-        throw new CatalogUnavailableException("the item service at " + prices.resolve("/") + " cannot be reached ("
+        throw new CatalogUnavailableException("the item service at " + itemService + " cannot answer ("
                 + describe(last) + "); nothing was written, retry later", last);
     }
 
@@ -95,7 +101,11 @@ public final class HttpItemCatalog implements ItemCatalog {
         Map<Sku, Money> result = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = prices.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            result.put(new Sku(entry.getKey()), Money.of(entry.getValue().asText()));
+            try {
+                result.put(new Sku(entry.getKey()), Money.of(entry.getValue().asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("the item service's answer holds an invalid sku or price", e);
+            }
         }
         return result;
     }

@@ -8,7 +8,11 @@ import dev.kurir.observability.health.Readiness;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-/** {@code /health/live} (the process answers) and {@code /health/ready} (its dependencies answer too). */
+/**
+ * {@code /health/live} (the process answers) and {@code /health/ready} (its dependencies answer too). Readiness
+ * answers each check's name and {@code UP} or {@code DOWN}, never why: the reason, which may name users, hosts or
+ * databases, is only logged.
+ */
 public final class HealthRoutes implements RouteGroup {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Readiness readiness;
@@ -29,8 +33,7 @@ public final class HealthRoutes implements RouteGroup {
         ArrayNode checks = body.putArray("checks");
         report.checks().forEach(check -> checks.addObject()
                 .put("name", check.name())
-                .put("status", check.up() ? "UP" : "DOWN")
-                .put("detail", check.detail()));
+                .put("status", check.up() ? "UP" : "DOWN"));
         Representations.send(ctx, report.ready() ? 200 : 503, body);
     }
 }

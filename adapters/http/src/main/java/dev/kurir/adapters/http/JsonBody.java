@@ -98,6 +98,10 @@ final class JsonBody {
         if (!value.isTextual()) {
             throw wrongType(path + field, "a string", value);
         }
+        if (value.textValue().indexOf('\u0000') >= 0) {
+            // Valid JSON, but PostgreSQL stores no NUL in text: refused here rather than failing the insert.
+            throw Problem.badRequest(path + field + " must not contain the NUL character (\\u0000)");
+        }
         return value.textValue();
     }
 

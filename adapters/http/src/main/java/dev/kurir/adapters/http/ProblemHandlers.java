@@ -45,8 +45,10 @@ final class ProblemHandlers {
         routes.exception(DomainRuleViolation.class,
                 (e, ctx) -> write(ctx, 409, "conflict", "The request conflicts with the current state", e.getMessage()));
         routes.exception(CatalogUnavailableException.class, (e, ctx) -> {
+            // The reason names the item service's internal address: the log gets it, the client does not.
             log.warn("item catalog unavailable: {}", e.getMessage());
-            write(ctx, 503, "dependency-unavailable", "A dependency is unavailable", e.getMessage());
+            write(ctx, 503, "dependency-unavailable", "A dependency is unavailable",
+                    "the item catalog cannot answer; nothing was written, retry later");
         });
         routes.exception(UnitOfWork.CommitOutcomeUnknownException.class, (e, ctx) -> {
             log.warn("database connection lost while committing {} {}: {}", ctx.method(), ctx.path(), e.getMessage());

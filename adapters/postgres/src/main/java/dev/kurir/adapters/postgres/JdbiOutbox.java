@@ -74,7 +74,7 @@ public final class JdbiOutbox implements Outbox {
         try {
             return JSON.writeValueAsString(message.payload());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("payload of " + message.eventType() + " is not JSON-shaped", e);
+            throw new IllegalStateException("payload of " + message.eventType() + " is not JSON-shaped", e);
         }
     }
 }

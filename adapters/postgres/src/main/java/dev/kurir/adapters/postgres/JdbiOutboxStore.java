@@ -41,6 +41,11 @@ public final class JdbiOutboxStore implements OutboxStore {
     }
 
     @Override
+    public void postpone(String workerId, long id, String error, Instant nextAttemptAt) {
+        rows.postpone(workerId, id, error, nextAttemptAt);
+    }
+
+    @Override
     public void markFailed(String workerId, long id, String error) {
         rows.markFailed(workerId, id, error);
     }

@@ -93,6 +93,22 @@ final class LeasedRows {
                 .execute());
     }
 
+    /** As {@link #scheduleRetry}, but no attempt is counted: {@code retry_count} stays as it is. */
+    void postpone(String workerId, long id, String error, Instant nextAttemptAt) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE <table>
+                        SET error = :error, next_attempt_at = :nextAttemptAt, locked_by = NULL, locked_at = NULL,
+                            updated_at = now()
+                        WHERE id = :id AND locked_by = :workerId AND status = 'PENDING'
+                        """)
+                .define("table", table)
+                .bind("error", truncate(error))
+                .bind("nextAttemptAt", nextAttemptAt.atOffset(ZoneOffset.UTC))
+                .bind("id", id)
+                .bind("workerId", workerId)
+                .execute());
+    }
+
     void markFailed(String workerId, long id, String error) {
         jdbi.useHandle(handle -> handle.createUpdate("""
                         UPDATE <table>

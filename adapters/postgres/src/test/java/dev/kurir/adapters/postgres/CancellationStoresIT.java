@@ -147,6 +147,47 @@ class CancellationStoresIT {
                 .stream().map(Order::orderId).toList()));
     }
 
+    @Test
+    void upgrade_fillsReservationsFromTheAnswersStillInTheOutbox_theFirstAnswerPerOrder() {
+        try (TestDatabase upgraded = TestDatabase.create()) {
+            Flyway.configure().dataSource(upgraded.dataSource()).schemas("items").createSchemas(true)
+                    .locations(ModuleSchema.ITEMS.migrationLocation()).target("3").load().migrate();
+            Jdbi old = Jdbi.create(upgraded.dataSource());
+            old.useHandle(h -> {
+                h.execute("INSERT INTO items.items (sku, name, price, stock) VALUES ('A', 'A', 1, 10), ('B', 'B', 1, 10)");
+                String insert = "INSERT INTO items.outbox (message_id, event_type, payload, routing_key) "
+                        + "VALUES (gen_random_uuid(), ?, CAST(? AS jsonb), ?)";
+                h.execute(insert, "stock.reserved", """
+                        {"order_id":"o-1","items":[{"sku":"A","quantity":2},{"sku":"B","quantity":1}]}""", "stock.reserved");
+                h.execute(insert, "stock.rejected", """
+                        {"order_id":"o-2","reason":"not enough stock"}""", "stock.rejected");
+                // The same order answered twice (the defect reservations fix): the first answer took effect.
+                h.execute(insert, "stock.reserved", """
+                        {"order_id":"o-1","items":[{"sku":"A","quantity":2},{"sku":"B","quantity":1}]}""", "stock.reserved");
+                h.execute(insert, "stock.rejected", """
+                        {"order_id":"o-3","reason":"unknown sku C"}""", "stock.rejected");
+                h.execute(insert, "stock.reserved", """
+                        {"order_id":"o-3","items":[{"sku":"A","quantity":1}]}""", "stock.reserved");
+            });
+            Flyway.configure().dataSource(upgraded.dataSource()).schemas("items")
+                    .locations(ModuleSchema.ITEMS.migrationLocation()).load().migrate();
+
+            JdbiUnitOfWork work = new JdbiUnitOfWork(old);
+            JdbiReservations upgradedReservations = new JdbiReservations(old);
+            Reservation first = work.inTransaction(() -> upgradedReservations.lock("o-1")).orElseThrow();
+            assertTrue(first.holdsStock());
+            assertEquals(Map.of(new Sku("A"), 2, new Sku("B"), 1), first.lines());
+            Reservation second = work.inTransaction(() -> upgradedReservations.lock("o-2")).orElseThrow();
+            assertEquals(Reservation.Decision.REJECTED, second.decision());
+            assertEquals("not enough stock", second.reason());
+            Reservation third = work.inTransaction(() -> upgradedReservations.lock("o-3")).orElseThrow();
+            assertEquals(Reservation.Decision.REJECTED, third.decision());
+            assertEquals(Map.of(), third.lines());
+            assertEquals(3L, (long) old.withHandle(h -> h.createQuery("SELECT count(*) FROM items.reservations")
+                    .mapTo(Long.class).one()));
+        }
+    }
+
     private Order place(Instant at) {
         Order order = Order.place("cust-1", List.of(new OrderLine(new dev.kurir.domain.orders.Sku("A"), 1,
                 Money.of("1.00"))), Clock.fixed(at, ZoneOffset.UTC));

@@ -196,6 +196,22 @@ class MessageStoresIT {
     }
 
     @Test
+    void postpone_hidesTheRowUntilDue_withoutCountingAnAttempt() {
+        appendOutbox(1);
+        OutboundMessage message = outbox.claim("w1", 1, LEASE).get(0);
+        outbox.postpone("w1", message.id(), "unroutable: no queue bound", Instant.now().plusSeconds(60));
+        Map<String, Object> row = outboxRow(message.id());
+        assertEquals("PENDING", row.get("status"));
+        assertEquals(0, row.get("retry_count"));
+        assertEquals("unroutable: no queue bound", row.get("error"));
+        assertEquals(true, row.get("later"));
+        assertTrue(outbox.claim("w1", 1, LEASE).isEmpty(), "not due yet");
+
+        jdbi.useHandle(h -> h.execute("UPDATE orders.outbox SET next_attempt_at = now()"));
+        assertEquals(0, outbox.claim("w2", 1, LEASE).get(0).retryCount());
+    }
+
+    @Test
     void release_freesRowsWithoutCountingAnAttempt() {
         appendOutbox(2);
         List<OutboundMessage> batch = outbox.claim("w1", 2, LEASE);

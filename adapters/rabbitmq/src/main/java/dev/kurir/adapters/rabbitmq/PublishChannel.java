@@ -163,7 +163,7 @@ final class PublishChannel {
     private PublishOutcome outcome(OutboundMessage message, int index) {
         // A return wins over the confirm: RabbitMQ acks a returned message, Qpid nacks it.
         if (returned[index] != null) {
-            return PublishOutcome.failed(message, returned[index]);
+            return PublishOutcome.unroutable(message, returned[index]);
         }
         return switch (states[index]) {
             case ACKED -> PublishOutcome.confirmed(message);

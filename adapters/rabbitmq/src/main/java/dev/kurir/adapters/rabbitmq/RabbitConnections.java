@@ -62,10 +62,21 @@ public final class RabbitConnections {
         return factory;
     }
 
-    /** The URI without its credentials, fit for logs and error messages: {@code amqp://host:port/vhost}. */
+    /**
+     * The URI without its credentials, fit for logs and error messages: {@code amqp://host:port/vhost}. Everything up
+     * to the last {@code @} is dropped before the URI is read, since a password may hold an unencoded {@code @},
+     * {@code /} or {@code ?}.
+     */
     public static String describe(String amqpUri) {
         try {
-            URI uri = new URI(amqpUri);
+            int authority = amqpUri.indexOf("://");
+            int at = amqpUri.lastIndexOf('@');
+            String withoutUserInfo = authority >= 0 && at > authority
+                    ? amqpUri.substring(0, authority + 3) + amqpUri.substring(at + 1) : amqpUri;
+            URI uri = new URI(withoutUserInfo);
+            if (uri.getHost() == null) {
+                return "(unparseable URI)";
+            }
             String scheme = uri.getScheme() == null ? "amqp" : uri.getScheme();
             String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();

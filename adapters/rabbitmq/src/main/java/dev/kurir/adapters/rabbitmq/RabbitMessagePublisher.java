@@ -73,7 +73,8 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
     /**
      * {@inheritDoc}
      *
-     * <p>A message the broker returned as unroutable fails even when the broker acked it. When the broker closes the
+     * <p>A message the broker returned ({@code basic.return}: no queue bound for its routing key) is unroutable, even
+     * when the broker acked (RabbitMQ) or nacked (Qpid) it. A nack without a return is a failure. When the broker closes the
      * channel for a message's fault (e.g. 404, the exchange does not exist), every message of the batch it had not
      * confirmed fails with that reason, since AMQP does not say which message it was.
      *

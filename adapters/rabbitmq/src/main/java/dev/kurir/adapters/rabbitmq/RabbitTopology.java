@@ -4,6 +4,9 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -34,19 +37,27 @@ public final class RabbitTopology {
     public static final String DEAD_LETTER_QUEUE = "kurir.dead-letter";
 
     private static final Set<String> MODULES = Set.of(ORDERS, ITEMS);
+    private static final Route TO_ITEMS = new Route(ITEMS_ORDER_EVENTS_QUEUE, ORDERS_EXCHANGE, "order.*");
+    private static final Route TO_ORDERS = new Route(ORDERS_ITEM_EVENTS_QUEUE, ITEMS_EXCHANGE, "stock.*");
+    /** Per module: the queue it consumes, then the queue its own events go to. */
+    private static final Map<String, List<Route>> ROUTES = Map.of(ORDERS, List.of(TO_ORDERS, TO_ITEMS),
+            ITEMS, List.of(TO_ITEMS, TO_ORDERS));
 
     private RabbitTopology() {
     }
 
     /**
-     * Declares what the given modules publish to and consume from: for {@code orders} the two exchanges and the
-     * queue {@value #ORDERS_ITEM_EVENTS_QUEUE}, for {@code items} the two exchanges and the queue
-     * {@value #ITEMS_ORDER_EVENTS_QUEUE}, and for either the dead-letter exchange and queue.
+     * Declares what the given modules publish to and consume from: the two exchanges, the dead-letter exchange and
+     * queue, and for each module both the queue it consumes and the queue its events are routed to, with their
+     * bindings. A module thus declares {@value #ITEMS_ORDER_EVENTS_QUEUE} ({@value #ORDERS_EXCHANGE}, {@code order.*})
+     * and {@value #ORDERS_ITEM_EVENTS_QUEUE} ({@value #ITEMS_EXCHANGE}, {@code stock.*}) whichever of the two it is:
+     * a service started alone (split mode) must not see its first events returned as unroutable because the other
+     * service has not connected yet. Every side declares a queue with the same arguments, so the declarations agree.
      *
      * @param modules a subset of {@code {"orders", "items"}}; empty declares nothing
      * @throws IllegalArgumentException if a module is unknown
      * @throws IOException              if the broker refuses a declaration (e.g. an existing exchange of another
-     *                                  type) or cannot be reached
+     *                                  type, or a queue declared with other arguments) or cannot be reached
      */
     public static void declareFor(Connection connection, Set<String> modules) throws IOException {
         Objects.requireNonNull(connection, "connection");
@@ -75,13 +86,17 @@ public final class RabbitTopology {
         channel.exchangeDeclare(DEAD_LETTER_EXCHANGE, BuiltinExchangeType.FANOUT, true);
         channel.queueDeclare(DEAD_LETTER_QUEUE, true, false, false, null);
         channel.queueBind(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, "");
-        if (modules.contains(ORDERS)) {
-            channel.queueDeclare(ORDERS_ITEM_EVENTS_QUEUE, true, false, false, null);
-            channel.queueBind(ORDERS_ITEM_EVENTS_QUEUE, ITEMS_EXCHANGE, "stock.*");
+        Set<Route> routes = new LinkedHashSet<>();
+        for (String module : modules) {
+            routes.addAll(ROUTES.get(module));
         }
-        if (modules.contains(ITEMS)) {
-            channel.queueDeclare(ITEMS_ORDER_EVENTS_QUEUE, true, false, false, null);
-            channel.queueBind(ITEMS_ORDER_EVENTS_QUEUE, ORDERS_EXCHANGE, "order.*");
+        for (Route route : routes) {
+            channel.queueDeclare(route.queue(), true, false, false, null);
+            channel.queueBind(route.queue(), route.exchange(), route.bindingKey());
         }
+    }
+
+    /** A durable inbox queue and the binding that routes a module's events to it. */
+    private record Route(String queue, String exchange, String bindingKey) {
     }
 }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.messaging.port.out.PublishOutcome;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,7 +96,27 @@ class RabbitMessagePublisherIT {
     }
 
     @Test
-    void publish_unroutableRoutingKey_failsThatMessageOnly() throws Exception {
+    void publish_byTheOrderServiceAlone_onAFreshBroker_reachesTheItemsQueue_beforeAnyConsumerConnected()
+            throws Exception {
+        try (TestBroker fresh = TestBroker.create();
+             var orderService = new RabbitMessagePublisher(RabbitConnections.factory(fresh.amqpUri(),
+                     "kurir-publisher"), "order-service", CONFIRM_TIMEOUT, Set.of("orders"))) {
+            OutboundMessage created = Messages.orderCreated();
+
+            List<PublishOutcome> outcomes = orderService.publish(List.of(created));
+
+            assertTrue(outcomes.get(0).isConfirmed(), outcomes::toString);
+            try (Connection admin = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection();
+                 Channel freshChannel = admin.createChannel()) {
+                GetResponse received = freshChannel.basicGet("items.order-events", true);
+                assertNotNull(received, "order.created waits in items.order-events");
+                assertEquals(created.messageId().toString(), received.getProps().getMessageId());
+            }
+        }
+    }
+
+    @Test
+    void publish_unroutableRoutingKey_marksThatMessageUnroutable_andNoOther() throws Exception {
         List<OutboundMessage> batch = List.of(Messages.orderCreated(), Messages.message("orders", "nobody.listens"),
                 Messages.orderCreated());
 
@@ -101,11 +124,39 @@ class RabbitMessagePublisherIT {
 
         assertTrue(outcomes.get(0).isConfirmed(), outcomes::toString);
         assertTrue(outcomes.get(2).isConfirmed(), outcomes::toString);
+        assertEquals(PublishOutcome.Status.UNROUTABLE, outcomes.get(1).status(), outcomes::toString);
         String failure = outcomes.get(1).failure();
-        assertNotNull(failure);
         assertTrue(failure.startsWith("unroutable: no queue bound to exchange orders with routing key nobody.listens"
                 + " (reply 312 "), failure);
         assertEquals(2, channel.queueDeclarePassive("items.order-events").getMessageCount());
+    }
+
+    @Test
+    void publish_toAQueueThatRejectsPublishes_failsTheMessageTheBrokerNacked_andNoOther() throws Exception {
+        // A full queue (x-max-length 0) with overflow reject-publish: the broker nacks every message routed to it.
+        // On a connection of its own: the embedded Qpid broker refuses the arguments and closes the connection.
+        try (Connection own = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
+             Channel declaring = own.createChannel()) {
+            declaring.queueDeclare("full", true, false, false,
+                    Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+            declaring.queueBind("full", "orders", "nothing.fits");
+        } catch (IOException | ShutdownSignalException e) {
+            assumeTrue(false, "the broker does not offer x-overflow=reject-publish (the embedded Qpid broker): "
+                    + Reasons.of(e));
+        }
+        try {
+            List<PublishOutcome> outcomes = publisher.publish(List.of(Messages.orderCreated(),
+                    Messages.message("orders", "nothing.fits"), Messages.orderCreated()));
+
+            assertTrue(outcomes.get(0).isConfirmed(), outcomes::toString);
+            assertTrue(outcomes.get(2).isConfirmed(), outcomes::toString);
+            assertEquals(PublishOutcome.Status.FAILED, outcomes.get(1).status(), outcomes::toString);
+            assertEquals("nacked by the broker", outcomes.get(1).failure());
+            assertTrue(publisher.publish(List.of(Messages.orderCreated())).get(0).isConfirmed(),
+                    "the channel carries on after a nack");
+        } finally {
+            channel.queueDelete("full");
+        }
     }
 
     @Test
@@ -117,6 +168,28 @@ class RabbitMessagePublisherIT {
         assertTrue(outcomes.get(0).failure().contains("(reply 404)"), outcomes.get(0).failure());
 
         assertTrue(publisher.publish(List.of(Messages.orderCreated())).get(0).isConfirmed());
+    }
+
+    @Test
+    void publish_whoseConfirmsDoNotArriveInTime_throwsBrokerUnavailable_andTheBatchGoesOutAgainOnANewConnection()
+            throws Exception {
+        try (StallingProxy proxy = StallingProxy.startFor(broker.amqpUri());
+             var stalled = new RabbitMessagePublisher(RabbitConnections.factory(proxy.uriThrough(broker.amqpUri()),
+                     "kurir-publisher"), "order-service", Duration.ofMillis(500))) {
+            assertTrue(stalled.publish(List.of(Messages.orderCreated())).get(0).isConfirmed(), "connected");
+            List<OutboundMessage> batch = List.of(Messages.orderCreated(), Messages.orderCreated());
+
+            proxy.hold();
+            var thrown = assertThrows(BrokerUnavailableException.class, () -> stalled.publish(batch));
+            assertEquals("the broker did not confirm 2 of 2 messages within 500 ms", thrown.getMessage());
+            proxy.release();
+
+            List<PublishOutcome> again = stalled.publish(batch);
+            assertTrue(again.stream().allMatch(PublishOutcome::isConfirmed), again::toString);
+        }
+        // Nothing could be concluded about the stalled batch, so it went twice: the inbox drops the copies.
+        Await.until(Duration.ofSeconds(5), "1 + 2 + 2 messages in the queue",
+                () -> messageCount("items.order-events") == 5);
     }
 
     @Test

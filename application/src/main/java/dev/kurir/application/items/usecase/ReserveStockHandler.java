@@ -45,7 +45,7 @@ final class ReserveStockHandler implements InboxHandler {
         List<Line> lines = lines(body);
         Optional<Reservation> known = reservations.lock(orderId);
         if (known.isPresent()) {
-            return refuseIfCancelled(known.get());
+            return answerKnownOrder(known.get());
         }
         Map<Sku, Item> stock = items.lockAll(lines.stream().map(Line::sku).collect(Collectors.toSet())).stream()
                 .collect(Collectors.toMap(Item::sku, Function.identity()));
@@ -75,13 +75,13 @@ final class ReserveStockHandler implements InboxHandler {
     }
 
     /** The order was decided before (a duplicate), or cancelled before it arrived (refused once, without stock). */
-    private Handled refuseIfCancelled(Reservation known) {
+    private Handled answerKnownOrder(Reservation known) {
         if (known.decision() != null) {
             return Handled.DUPLICATE;
         }
         reservations.save(known.refuseLateOrder());
         outbox.append(ItemMessages.rejected(known.orderId(), Reservation.ORDER_CANCELLED));
-        return Handled.LATE;
+        return Handled.APPLIED;
     }
 
     private static List<Line> lines(Payload body) {

@@ -25,16 +25,14 @@ final class CancelOrderService implements CancelOrderUseCase, CancelOverdueOrder
     private final Outbox outbox;
     private final UnitOfWork unitOfWork;
     private final OrdersListener listener;
-    private final Duration deadline;
     private final Clock clock;
 
     CancelOrderService(OrderRepository orders, Outbox outbox, UnitOfWork unitOfWork, OrdersListener listener,
-                       Duration deadline, Clock clock) {
+                       Clock clock) {
         this.orders = orders;
         this.outbox = outbox;
         this.unitOfWork = unitOfWork;
         this.listener = listener;
-        this.deadline = deadline;
         this.clock = clock;
     }
 
@@ -53,22 +51,22 @@ final class CancelOrderService implements CancelOrderUseCase, CancelOverdueOrder
     }
 
     @Override
-    public int cancelOverdueOrders() {
-        List<OrderView> cancelled = unitOfWork.inTransaction(() -> {
-            List<OrderView> views = new ArrayList<>();
-            for (Order order : orders.lockPendingPlacedBefore(clock.instant().minus(deadline), BATCH_SIZE)) {
-                cancel(order, DEADLINE_EXCEEDED);
-                views.add(OrderView.of(order));
-            }
-            return views;
-        });
-        cancelled.forEach(order -> listener.cancelled(order, true));
-        return cancelled.size();
-    }
-
-    @Override
-    public int batchSize() {
-        return BATCH_SIZE;
+    public int cancelPendingLongerThan(Duration age) {
+        int total = 0;
+        List<OrderView> batch;
+        do {
+            batch = unitOfWork.inTransaction(() -> {
+                List<OrderView> cancelled = new ArrayList<>();
+                for (Order order : orders.lockPendingPlacedBefore(clock.instant().minus(age), BATCH_SIZE)) {
+                    cancel(order, DEADLINE_EXCEEDED);
+                    cancelled.add(OrderView.of(order));
+                }
+                return cancelled;
+            });
+            batch.forEach(order -> listener.cancelled(order, true));
+            total += batch.size();
+        } while (batch.size() == BATCH_SIZE); // a full batch: more orders may be overdue
+        return total;
     }
 
     private boolean cancel(Order order, String reason) {
@@ -76,7 +74,11 @@ final class CancelOrderService implements CancelOrderUseCase, CancelOverdueOrder
             return false;
         }
         orders.updateStatus(order);
-        order.pullEvents().forEach(event -> outbox.append(OrderMessages.of((OrderCancelled) event)));
+        for (var event : order.pullEvents()) {
+            if (event instanceof OrderCancelled cancelled) {
+                outbox.append(OrderMessages.of(cancelled));
+            }
+        }
         return true;
     }
 }

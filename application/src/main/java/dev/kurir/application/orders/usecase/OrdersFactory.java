@@ -13,7 +13,6 @@ import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -30,15 +29,15 @@ public final class OrdersFactory {
     }
 
     public static CancelOrderUseCase cancelOrder(OrderRepository orders, Outbox outbox, UnitOfWork unitOfWork,
-                                                 OrdersListener listener, Duration deadline, Clock clock) {
-        return new CancelOrderService(orders, outbox, unitOfWork, listener, deadline, clock);
+                                                 OrdersListener listener, Clock clock) {
+        return new CancelOrderService(orders, outbox, unitOfWork, listener, clock);
     }
 
     /** The deadline cancels by the same path as a request. */
     public static CancelOverdueOrdersUseCase cancelOverdueOrders(OrderRepository orders, Outbox outbox,
                                                                  UnitOfWork unitOfWork, OrdersListener listener,
-                                                                 Duration deadline, Clock clock) {
-        return new CancelOrderService(orders, outbox, unitOfWork, listener, deadline, clock);
+                                                                 Clock clock) {
+        return new CancelOrderService(orders, outbox, unitOfWork, listener, clock);
     }
 
     public static GetOrderQuery getOrder(OrderRepository orders) {

@@ -39,7 +39,7 @@ class CancelOrderServiceTest {
         }
     };
     private final CancelOrderService service = new CancelOrderService(orders, outbox::add,
-            CancelOrderServiceTest::runDirectly, listener, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
+            CancelOrderServiceTest::runDirectly, listener, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static <T> T runDirectly(java.util.function.Supplier<T> work) {
         return work.get();
@@ -90,7 +90,7 @@ class CancelOrderServiceTest {
         Order confirmed = placedAt(NOW.minus(Duration.ofHours(1)));
         confirmed.confirm(Clock.systemUTC());
 
-        assertEquals(1, service.cancelOverdueOrders());
+        assertEquals(1, service.cancelPendingLongerThan(Duration.ofMinutes(5)));
         assertEquals(OrderStatus.CANCELLED, orders.stored.get(overdue.orderId()).status());
         assertEquals(CancelOverdueOrdersUseCase.DEADLINE_EXCEEDED,
                 orders.stored.get(overdue.orderId()).cancellationReason());
@@ -98,6 +98,15 @@ class CancelOrderServiceTest {
         assertEquals(OrderStatus.CONFIRMED, orders.stored.get(confirmed.orderId()).status());
         assertEquals(List.of(overdue.orderId() + " by deadline"), told);
         assertEquals(1, outbox.size());
-        assertEquals(0, service.cancelOverdueOrders());
+        assertEquals(0, service.cancelPendingLongerThan(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void deadline_cancelsBatchAfterBatch_untilNoneIsLeft() {
+        for (int i = 0; i < CancelOrderService.BATCH_SIZE * 2 + 1; i++) {
+            placedAt(NOW.minus(Duration.ofHours(1)));
+        }
+        assertEquals(CancelOrderService.BATCH_SIZE * 2 + 1, service.cancelPendingLongerThan(Duration.ofMinutes(5)));
+        assertTrue(orders.stored.values().stream().allMatch(order -> order.status() == OrderStatus.CANCELLED));
     }
 }

@@ -22,6 +22,12 @@ public interface OutboxStore {
     /** Counts a failed attempt ({@code retry_count + 1}, {@code error}) and frees the row until {@code nextAttemptAt}. */
     void scheduleRetry(String workerId, long id, String error, Instant nextAttemptAt);
 
+    /**
+     * Frees the row without counting an attempt ({@code retry_count} unchanged), keeps {@code error} as why it waits,
+     * and makes it due again at {@code nextAttemptAt}: for a cause outside the message, such as a missing route.
+     */
+    void postpone(String workerId, long id, String error, Instant nextAttemptAt);
+
     /** Gives up on the row: FAILED with {@code error}, kept for an operator. */
     void markFailed(String workerId, long id, String error);
 

@@ -8,9 +8,6 @@ import java.util.List;
  * after the transaction committed; implementations must be quick and must not throw.
  */
 public interface OrdersListener {
-    OrdersListener NONE = new OrdersListener() {
-    };
-
     /** One listener that tells each of {@code listeners}, in order. */
     static OrdersListener all(List<OrdersListener> listeners) {
         List<OrdersListener> copy = List.copyOf(listeners);
@@ -19,10 +16,19 @@ public interface OrdersListener {
             public void cancelled(OrderView order, boolean byDeadline) {
                 copy.forEach(listener -> listener.cancelled(order, byDeadline));
             }
+
+            @Override
+            public void deadlineRoundFailed(RuntimeException error) {
+                copy.forEach(listener -> listener.deadlineRoundFailed(error));
+            }
         };
     }
 
     /** The order was cancelled, on request or by the saga deadline ({@code byDeadline}). */
     default void cancelled(OrderView order, boolean byDeadline) {
+    }
+
+    /** A round of the saga deadline failed (e.g. the database is away); the next round tries again. */
+    default void deadlineRoundFailed(RuntimeException error) {
     }
 }

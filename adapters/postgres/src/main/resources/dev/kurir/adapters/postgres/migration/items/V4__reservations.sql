@@ -24,22 +24,23 @@ CREATE TABLE reservation_lines (
 
 -- Orders decided before this table existed: their answers are still in the outbox (up to the retention), so an
 -- order cancelled after the upgrade gives back exactly what it holds. Older orders are unknown here: cancelling
--- one leaves a tombstone and releases nothing (never more than was reserved).
-INSERT INTO reservations (order_id, decision, reason, created_at, updated_at)
-SELECT DISTINCT ON (payload ->> 'order_id') payload ->> 'order_id',
-       CASE event_type WHEN 'stock.reserved' THEN 'RESERVED' ELSE 'REJECTED' END::reservation_decision,
-       CASE event_type WHEN 'stock.rejected' THEN coalesce(payload ->> 'reason', 'rejected') END,
-       created_at, created_at
+-- one leaves a tombstone and releases nothing (never more than was reserved). One pass over the outbox: the first
+-- answer per order, which is the one that took effect.
+CREATE TEMPORARY TABLE first_answer ON COMMIT DROP AS
+SELECT DISTINCT ON (payload ->> 'order_id') payload ->> 'order_id' AS order_id, event_type, payload, created_at
 FROM outbox
 WHERE event_type IN ('stock.reserved', 'stock.rejected') AND payload ->> 'order_id' IS NOT NULL
 ORDER BY payload ->> 'order_id', id;
 
+INSERT INTO reservations (order_id, decision, reason, created_at, updated_at)
+SELECT order_id,
+       CASE event_type WHEN 'stock.reserved' THEN 'RESERVED' ELSE 'REJECTED' END::reservation_decision,
+       CASE event_type WHEN 'stock.rejected' THEN coalesce(payload ->> 'reason', 'rejected') END,
+       created_at, created_at
+FROM first_answer;
+
 INSERT INTO reservation_lines (order_id, sku, quantity)
-SELECT r.order_id, line ->> 'sku', (line ->> 'quantity')::integer
-FROM reservations r
-JOIN LATERAL (SELECT payload FROM outbox
-              WHERE event_type = 'stock.reserved' AND payload ->> 'order_id' = r.order_id
-              ORDER BY id LIMIT 1) o ON true,
-     jsonb_array_elements(o.payload -> 'items') AS line
-WHERE r.decision = 'RESERVED'
+SELECT a.order_id, line ->> 'sku', (line ->> 'quantity')::integer
+FROM first_answer a, jsonb_array_elements(a.payload -> 'items') AS line
+WHERE a.event_type = 'stock.reserved'
 ON CONFLICT DO NOTHING;
