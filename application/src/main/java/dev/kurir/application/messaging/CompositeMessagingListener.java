@@ -43,6 +43,11 @@ final class CompositeMessagingListener implements MessagingListener {
     }
 
     @Override
+    public void databaseUnavailable(String module, String workerId, String reason) {
+        listeners.forEach(l -> l.databaseUnavailable(module, workerId, reason));
+    }
+
+    @Override
     public void workerFailed(String module, String workerId, RuntimeException error) {
         listeners.forEach(l -> l.workerFailed(module, workerId, error));
     }

@@ -6,7 +6,9 @@ import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.handler.InvalidMessageException;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
 import dev.kurir.application.messaging.port.out.InboxStore;
+import dev.kurir.application.shared.port.out.DatabaseUnavailableException;
 import dev.kurir.application.shared.port.out.UnitOfWork.CommitOutcomeUnknownException;
 import dev.kurir.application.shared.port.out.UnitOfWork;
 import java.time.Clock;
@@ -22,6 +24,10 @@ import java.util.Optional;
  * attempt failed is stored PENDING and retried by the inbox workers, whose handler effects and PROCESSED mark also
  * commit in one transaction. Either way a message takes effect once, even when it is delivered twice or a process
  * dies half-way.
+ *
+ * <p>A database that cannot answer (unreachable, or no connection from the pool in time) is no message's fault: it
+ * never counts as a failed attempt. A delivery is then returned to the broker, and a worker hands its rows back and
+ * pauses.
  */
 public final class InboxService implements InboxReceiver, AutoCloseable {
     private final String module;
@@ -60,8 +66,9 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     /**
      * Applies a delivery in the transaction that stores it: one transaction per message, and no worker hand-off.
      * When that first attempt fails, the delivery is stored with the failure, as a worker stores a failed attempt
-     * (PENDING for a retry by the workers, or FAILED); only when even that cannot be committed does this throw, and
-     * the broker redelivers it.
+     * (PENDING for a retry by the workers, or FAILED); only when even that cannot be committed, or when the database
+     * could not answer, does this throw, and the broker redelivers it. A delivery the inbox refuses to store is
+     * thrown back as {@link UnstorableDeliveryException}, for the dead-letter queue.
      */
     @Override
     public boolean receive(IncomingDelivery delivery) {
@@ -85,6 +92,11 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
             return recorded;
         } catch (CommitOutcomeUnknownException e) {
             throw e; // stored or not, nobody can say: the broker's redelivery finds out
+        } catch (DatabaseUnavailableException e) {
+            listener.databaseUnavailable(module, consumerId, e.getMessage());
+            throw e; // not the message's fault: no attempt counted, the broker redelivers it
+        } catch (UnstorableDeliveryException e) {
+            throw e; // the row itself was refused: there is nothing a retry could change
         } catch (RuntimeException e) {
             if (applied[0] == null) {
                 throw e; // the row could not even be inserted: nothing to hand over
@@ -95,10 +107,16 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
 
     /** Stores a delivery whose attempt on arrival failed, as a worker would have after the same attempt. */
     private boolean recordFailedAttempt(IncomingDelivery delivery, InboxMessage message, RuntimeException failure) {
-        String reason = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
+        String reason = reason(failure);
         Optional<Instant> next = failure instanceof InvalidMessageException ? Optional.empty()
                 : retries.nextAttempt(message.retryCount());
-        boolean recorded = store.recordFailedAttempt(delivery, reason, next);
+        boolean recorded;
+        try {
+            recorded = store.recordFailedAttempt(delivery, reason, next);
+        } catch (DatabaseUnavailableException e) {
+            listener.databaseUnavailable(module, consumerId, e.getMessage());
+            throw e;
+        }
         listener.received(module, delivery, !recorded);
         if (recorded) {
             listener.processingFailed(module, consumerId, message, reason, next.isPresent());
@@ -111,7 +129,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
             try {
                 return handlerFor(message).handle(message);
             } catch (RuntimeException e) {
-                traced.failed(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+                traced.failed(reason(e));
                 throw e;
             }
         }
@@ -142,14 +160,34 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             if (!pool.running()) {
                 // Stopping: hand the rest back now rather than leave them to an expiring lease.
-                store.release(workerId, batch.subList(i, batch.size()).stream().map(InboxMessage::id).toList());
-                break;
+                release(workerId, batch.subList(i, batch.size()));
+                return false;
             }
-            process(workerId, batch.get(i));
+            try {
+                process(workerId, batch.get(i));
+            } catch (DatabaseUnavailableException e) {
+                // Nothing was counted: the row and the rest go back (or wait out their lease if even that fails).
+                listener.databaseUnavailable(module, workerId, e.getMessage());
+                releaseIfPossible(workerId, batch.subList(i, batch.size()));
+                pool.sleep(settings.pollInterval());
+                return true;
+            }
         }
         // A partial batch took every row that was due: the next delivery's signal (or the poll) wakes the worker
         // again, with no claim that finds nothing in between. A full batch may have left rows: claim again at once.
         return batch.size() >= settings.inboxBatchSize();
+    }
+
+    private void release(String workerId, List<InboxMessage> rows) {
+        store.release(workerId, rows.stream().map(InboxMessage::id).toList());
+    }
+
+    private void releaseIfPossible(String workerId, List<InboxMessage> rows) {
+        try {
+            release(workerId, rows);
+        } catch (RuntimeException e) {
+            // The database is still away: the rows come back once their lease has run out.
+        }
     }
 
     private void process(String workerId, InboxMessage message) {
@@ -170,12 +208,15 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
             });
             listener.processed(module, workerId, message, Duration.between(started, clock.instant()));
             reportUnchanged(message, outcome);
+        } catch (DatabaseUnavailableException e) {
+            traced.failed(reason(e));
+            throw e;
         } catch (InvalidMessageException e) {
             traced.failed(e.getMessage());
             store.markFailed(workerId, message.id(), e.getMessage());
             listener.processingFailed(module, workerId, message, e.getMessage(), false);
         } catch (RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            String reason = reason(e);
             traced.failed(reason);
             Optional<Instant> next = retries.nextAttempt(message.retryCount());
             if (next.isPresent()) {
@@ -191,6 +232,10 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         if (outcome != Handled.APPLIED) {
             listener.unchanged(module, message, outcome);
         }
+    }
+
+    private static String reason(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 
     private InboxHandler handlerFor(InboxMessage message) {

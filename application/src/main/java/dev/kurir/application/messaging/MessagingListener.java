@@ -45,6 +45,13 @@ public interface MessagingListener {
     default void brokerUnavailable(String module, String workerId, String reason) {
     }
 
+    /**
+     * The inbox could not reach the database (or had no connection in time) while applying a message: no attempt was
+     * counted; a worker handed its rows back, the consumer returned the delivery to the broker.
+     */
+    default void databaseUnavailable(String module, String workerId, String reason) {
+    }
+
     /** A worker's round failed unexpectedly (e.g. the database is away); the worker carries on after a pause. */
     default void workerFailed(String module, String workerId, RuntimeException error) {
     }

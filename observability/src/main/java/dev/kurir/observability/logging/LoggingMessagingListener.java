@@ -78,6 +78,15 @@ public final class LoggingMessagingListener implements MessagingListener {
     }
 
     @Override
+    public void databaseUnavailable(String module, String workerId, String reason) {
+        inbox.atWarn()
+                .addKeyValue("module", module)
+                .addKeyValue("worker_id", workerId)
+                .addKeyValue("reason", reason)
+                .log("database unavailable, no attempt counted; the message is tried again later: {}", reason);
+    }
+
+    @Override
     public void workerFailed(String module, String workerId, RuntimeException error) {
         relay.atWarn()
                 .addKeyValue("module", module)

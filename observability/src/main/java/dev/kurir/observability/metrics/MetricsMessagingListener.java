@@ -38,6 +38,7 @@ public final class MetricsMessagingListener implements MessagingListener {
     private final Counter lateFacts;
     private final Counter inboxFailed;
     private final Counter inboxRetries;
+    private final Counter databaseUnavailable;
     private final Histogram processingDuration;
 
     /** @param maxRetries the retries the inbox allows after a failed attempt ({@code KURIR_MAX_RETRIES}) */
@@ -85,6 +86,9 @@ public final class MetricsMessagingListener implements MessagingListener {
                 "module", "event_type", "reason");
         inboxRetries = counter(registry, "kurir_inbox_retries_total",
                 "Failed processing attempts that will be retried", "module", "event_type");
+        databaseUnavailable = counter(registry, "kurir_inbox_database_unavailable_total",
+                "Inbox messages left for a later try, no attempt counted, because the database could not answer",
+                "module");
         processingDuration = Histogram.builder()
                 .name("kurir_inbox_processing_duration_seconds")
                 .help("Time to handle an inbox message and mark it PROCESSED")
@@ -105,6 +109,7 @@ public final class MetricsMessagingListener implements MessagingListener {
      */
     public void expect(String module, Collection<String> publishes, Collection<String> consumes) {
         brokerUnavailable.labelValues(module);
+        databaseUnavailable.labelValues(module);
         for (String eventType : publishes) {
             published.labelValues(module, eventType);
             outboxRetries.labelValues(module, eventType);
@@ -146,6 +151,11 @@ public final class MetricsMessagingListener implements MessagingListener {
     @Override
     public void brokerUnavailable(String module, String workerId, String reason) {
         brokerUnavailable.labelValues(module).inc();
+    }
+
+    @Override
+    public void databaseUnavailable(String module, String workerId, String reason) {
+        databaseUnavailable.labelValues(module).inc();
     }
 
     @Override

@@ -51,6 +51,7 @@ class MetricsMessagingListenerTest {
         assertEquals(0, scraped.counter("kurir_outbox_failed_total", ORDER_CREATED));
         assertEquals(0, scraped.counter("kurir_outbox_broker_unavailable_total", "module", "orders"));
         assertEquals(0, scraped.counter("kurir_outbox_unroutable_total", ORDER_CREATED));
+        assertEquals(0, scraped.counter("kurir_inbox_database_unavailable_total", "module", "orders"));
         assertEquals(0, scraped.counter("kurir_inbox_processed_total", "module", "orders", "event_type", "stock.rejected"));
         assertEquals(0, scraped.histogram("kurir_outbox_delivery_lag_seconds", ORDER_CREATED).getCount());
     }
@@ -126,6 +127,13 @@ class MetricsMessagingListenerTest {
         Scraped scraped = new Scraped(registry);
         assertEquals(2, scraped.counter("kurir_inbox_received_total", "module", "items", "event_type", "order.created"));
         assertEquals(1, scraped.counter("kurir_inbox_duplicates_total", "module", "items", "event_type", "order.created"));
+    }
+
+    @Test
+    void databaseUnavailable_isCountedByModule() {
+        listener.databaseUnavailable("items", "items-inbox-1@x", "the database cannot be reached: timed out");
+
+        assertEquals(1, new Scraped(registry).counter("kurir_inbox_database_unavailable_total", "module", "items"));
     }
 
     @Test

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
 import dev.kurir.application.messaging.port.out.InboxStore;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -64,6 +66,22 @@ public final class JdbiInboxStore implements InboxStore {
      */
     private Optional<Inserted> insert(IncomingDelivery delivery, String status, int retryCount, String error,
                                       OffsetDateTime nextAttemptAt) {
+        try {
+            return tryInsert(delivery, status, retryCount, error, nextAttemptAt);
+        } catch (RuntimeException e) {
+            // E.g. an escaped NUL character in the payload (jsonb refuses it), or a NUL byte in app_id or a header
+            // (text refuses it): the same insert would fail on every redelivery.
+            Optional<SQLException> refused = SqlFailures.refusedData(e);
+            if (refused.isPresent()) {
+                throw new UnstorableDeliveryException(
+                        "the inbox cannot store it: " + SqlFailures.describe(refused.get()), e);
+            }
+            throw SqlFailures.unavailableOr(e);
+        }
+    }
+
+    private Optional<Inserted> tryInsert(IncomingDelivery delivery, String status, int retryCount, String error,
+                                         OffsetDateTime nextAttemptAt) {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         INSERT INTO <schema>.inbox AS t
                             (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent, status,
@@ -84,7 +102,7 @@ public final class JdbiInboxStore implements InboxStore {
                 .bind("traceparent", delivery.traceparent())
                 .bind("status", status)
                 .bind("retryCount", retryCount)
-                .bind("error", LeasedRows.truncate(error))
+                .bind("error", LeasedRows.errorText(error))
                 .bind("nextAttemptAt", nextAttemptAt)
                 .map((rs, ctx) -> new Inserted(rs.getLong("id"),
                         rs.getObject("created_at", OffsetDateTime.class).toInstant()))

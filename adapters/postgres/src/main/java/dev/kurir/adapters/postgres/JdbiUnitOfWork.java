@@ -1,7 +1,6 @@
 package dev.kurir.adapters.postgres;
 
 import dev.kurir.application.shared.port.out.UnitOfWork;
-import java.sql.SQLException;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
@@ -26,22 +25,11 @@ public final class JdbiUnitOfWork implements UnitOfWork {
                 return result;
             });
         } catch (RuntimeException e) {
-            if (committing[0] && connectionBroke(e)) {
+            if (committing[0] && SqlFailures.isConnectionFailure(e)) {
                 // The COMMIT may have reached the server before the connection broke: nobody can say it did not.
                 throw new CommitOutcomeUnknownException("the connection broke while committing: " + e.getMessage(), e);
             }
-            throw e;
+            throw SqlFailures.unavailableOr(e);
         }
-    }
-
-    /** SQLSTATE class 08 (connection exception) or 57P (e.g. the server shutting down and terminating sessions). */
-    private static boolean connectionBroke(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

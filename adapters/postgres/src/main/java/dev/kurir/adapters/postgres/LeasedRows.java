@@ -86,7 +86,7 @@ final class LeasedRows {
                         WHERE id = :id AND locked_by = :workerId AND status = 'PENDING'
                         """)
                 .define("table", table)
-                .bind("error", truncate(error))
+                .bind("error", errorText(error))
                 .bind("nextAttemptAt", nextAttemptAt.atOffset(ZoneOffset.UTC))
                 .bind("id", id)
                 .bind("workerId", workerId)
@@ -102,7 +102,7 @@ final class LeasedRows {
                         WHERE id = :id AND locked_by = :workerId AND status = 'PENDING'
                         """)
                 .define("table", table)
-                .bind("error", truncate(error))
+                .bind("error", errorText(error))
                 .bind("nextAttemptAt", nextAttemptAt.atOffset(ZoneOffset.UTC))
                 .bind("id", id)
                 .bind("workerId", workerId)
@@ -116,7 +116,7 @@ final class LeasedRows {
                         WHERE id = :id AND locked_by = :workerId AND status = 'PENDING'
                         """)
                 .define("table", table)
-                .bind("error", truncate(error))
+                .bind("error", errorText(error))
                 .bind("id", id)
                 .bind("workerId", workerId)
                 .execute());
@@ -133,9 +133,17 @@ final class LeasedRows {
                 .execute());
     }
 
-    /** Errors are for operators; a runaway stack of causes must not bloat the row. */
-    static String truncate(String error) {
-        return error == null || error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH) + "…";
+    /**
+     * An error as a text column takes it: it is for operators, so a runaway stack of causes must not bloat the row,
+     * and a NUL character quoted from a message (PostgreSQL refuses it in text) must not keep the row from being
+     * written.
+     */
+    static String errorText(String error) {
+        if (error == null) {
+            return null;
+        }
+        String storable = error.replace("\0", "\\0");
+        return storable.length() <= MAX_ERROR_LENGTH ? storable : storable.substring(0, MAX_ERROR_LENGTH) + "…";
     }
 
     private String statusType() {

@@ -2,10 +2,12 @@ package dev.kurir.adapters.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
 import dev.kurir.testing.TestDatabase;
@@ -302,5 +304,40 @@ class MessageStoresIT {
         assertEquals(0, rows.get(1).get("retry_count"));
         assertTrue(((String) rows.get(1).get("error")).length() < 2100, "the error is truncated");
         assertEquals(List.of(), inbox.claim("w1", 10, LEASE), "the retry is not due yet");
+    }
+
+    @Test
+    void inbox_insertsOfDataPostgresRefuses_throwUnstorableDelivery_andWriteNothing() {
+        UUID id = UUID.randomUUID();
+        // JSON allows an escaped NUL character, jsonb does not; text columns refuse a NUL byte.
+        IncomingDelivery nulInPayload = new IncomingDelivery(id, "order.created", "order-service", "orders",
+                "order.created", "{\"customer_id\":\"a\\u0000b\"}", null);
+        IncomingDelivery nulInSender = new IncomingDelivery(id, "order.created", "order\0service", "orders",
+                "order.created", "{}", null);
+        IncomingDelivery nulInTraceparent = new IncomingDelivery(id, "order.created", "order-service", "orders",
+                "order.created", "{}", "00-\0");
+        JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
+
+        UnstorableDeliveryException refused = assertThrows(UnstorableDeliveryException.class,
+                () -> unitOfWork.inTransaction(() -> inbox.insertProcessed(nulInPayload)));
+        assertEquals("the inbox cannot store it: unsupported Unicode escape sequence (SQLSTATE 22P05)",
+                refused.getMessage());
+        assertTrue(assertThrows(UnstorableDeliveryException.class, () -> inbox.record(nulInSender)).getMessage()
+                .endsWith("(SQLSTATE 22021)"));
+        assertTrue(assertThrows(UnstorableDeliveryException.class, () -> inbox.recordFailedAttempt(nulInTraceparent,
+                "handler failed", Optional.of(Instant.now()))).getMessage().endsWith("(SQLSTATE 22021)"));
+        assertEquals(List.of(), inboxRows());
+    }
+
+    @Test
+    void inbox_anErrorTextWithANulCharacter_isStoredWithoutIt() {
+        UUID id = UUID.randomUUID();
+        inbox.record(delivery(id));
+        long rowId = inbox.claim("w1", 1, LEASE).get(0).id();
+        inbox.scheduleRetry("w1", rowId, "customer a\0b unknown", Instant.now());
+        assertTrue(inbox.recordFailedAttempt(delivery(UUID.randomUUID()), "stock service said \0", Optional.empty()));
+
+        assertEquals(List.of("customer a\\0b unknown", "stock service said \\0"),
+                inboxRows().stream().map(row -> row.get("error")).toList());
     }
 }

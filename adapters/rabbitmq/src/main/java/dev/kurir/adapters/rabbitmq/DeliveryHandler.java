@@ -6,6 +6,7 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -48,7 +49,7 @@ final class DeliveryHandler {
             if (verdict.rejection() != null) {
                 deadLetter(channel, deadLetters, envelope, properties, body, verdict.rejection());
             } else {
-                receive(channel, envelope, verdict.delivery());
+                receive(channel, deadLetters, envelope, properties, body, verdict.delivery());
             }
         } catch (IOException | ShutdownSignalException e) {
             log.atWarn().addKeyValue("queue", queue).addKeyValue("message_id", properties.getMessageId())
@@ -72,9 +73,14 @@ final class DeliveryHandler {
         return true;
     }
 
-    private void receive(Channel channel, Envelope envelope, IncomingDelivery delivery) throws IOException {
+    private void receive(Channel channel, DeadLetterChannel deadLetters, Envelope envelope,
+                         AMQP.BasicProperties properties, byte[] body, IncomingDelivery delivery) throws IOException {
         try {
             receiver.receive(delivery); // a duplicate is the receiver's to report: it knows the module
+        } catch (UnstorableDeliveryException e) {
+            // Returned to the queue it would come back forever, and hold this consumer in its pause each time.
+            deadLetter(channel, deadLetters, envelope, properties, body, e.getMessage());
+            return;
         } catch (RuntimeException e) {
             Duration pause = failures.next();
             log.atWarn().addKeyValue("queue", queue).addKeyValue("message_id", delivery.messageId())
@@ -110,6 +116,7 @@ final class DeliveryHandler {
         log.atWarn().addKeyValue("queue", queue).addKeyValue("message_id", properties.getMessageId())
                 .addKeyValue("event_type", properties.getType()).addKeyValue("routing_key", envelope.getRoutingKey())
                 .addKeyValue("reason", reason).log("delivery dead-lettered");
+        failures.reset();
         channel.basicAck(envelope.getDeliveryTag(), false);
     }
 

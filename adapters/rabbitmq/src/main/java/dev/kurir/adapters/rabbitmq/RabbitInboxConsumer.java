@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds one queue into a module's inbox, with manual acks: a delivery is acked only after the inbox committed it,
  * or after the dead-letter exchange confirmed it when it is invalid (no UUID {@code message_id}, a body that is not
- * a JSON object, or an event type the module does not handle). A delivery the inbox could not record is returned
- * to the queue after a pause that grows while failures continue.
+ * a JSON object, an event type the module does not handle, or data the inbox refuses to store). A delivery the inbox
+ * could not record (e.g. the database is down) is returned to the queue after a pause that grows while failures
+ * continue.
  *
  * <p>It keeps its own connection and, when that is lost, reconnects with a growing pause and consumes again; see
  * {@link RabbitConnections} for why this is not the client's automatic recovery.

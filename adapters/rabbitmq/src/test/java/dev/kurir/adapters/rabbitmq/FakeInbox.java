@@ -2,6 +2,7 @@ package dev.kurir.adapters.rabbitmq;
 
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,13 +13,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An in-memory inbox: records each message id once, and can be told to fail like a database that is down. */
+/**
+ * An in-memory inbox: records each message id once, and can be told to fail like a database that is down, or to
+ * refuse deliveries as a table that cannot hold their data.
+ */
 final class FakeInbox implements InboxReceiver {
     private final Set<String> handledTypes;
     private final Map<UUID, IncomingDelivery> recorded = new ConcurrentHashMap<>();
     private final List<IncomingDelivery> attempts = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToCome = new AtomicInteger();
     private volatile CountDownLatch blocker;
+    private volatile String refusal;
 
     FakeInbox(String... handledTypes) {
         this.handledTypes = Set.of(handledTypes);
@@ -35,6 +40,9 @@ final class FakeInbox implements InboxReceiver {
         awaitBlocker();
         if (failuresToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("database is down");
+        }
+        if (refusal != null) {
+            throw new UnstorableDeliveryException(refusal, null);
         }
         return recorded.putIfAbsent(delivery.messageId(), delivery) == null;
     }
@@ -54,6 +62,11 @@ final class FakeInbox implements InboxReceiver {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Refuses every delivery from now on, as an inbox whose table cannot hold its data. */
+    void refuseAll(String reason) {
+        refusal = reason;
     }
 
     void failNext(int times) {

@@ -142,6 +142,20 @@ class RabbitInboxConsumerIT {
     }
 
     @Test
+    void deliveryTheInboxRefusesToStore_isDeadLetteredWithTheInboxsReason() throws Exception {
+        inbox.refuseAll("the inbox cannot store it: invalid byte sequence (SQLSTATE 22021)");
+        publish(properties(UUID.randomUUID().toString(), "order.created").build(), "{}");
+
+        Await.until(WAIT, "a dead letter arrives", () -> messageCount(DEAD_LETTERS) == 1);
+        GetResponse deadLetter = channel.basicGet(DEAD_LETTERS, true);
+        assertEquals("the inbox cannot store it: invalid byte sequence (SQLSTATE 22021)",
+                String.valueOf(deadLetter.getProps().getHeaders().get(RabbitInboxConsumer.DEAD_LETTER_REASON_HEADER)));
+        consumer.close();
+        assertEquals(0, messageCount(QUEUE), "the original was acked");
+        assertEquals(1, inbox.attempts().size(), "tried once, not returned to the queue");
+    }
+
+    @Test
     void duplicateDelivery_isAckedWithoutBeingRecordedTwice() throws Exception {
         UUID id = UUID.randomUUID();
         publish(properties(id.toString(), "order.created").build(), "{\"n\":1}");

@@ -14,8 +14,11 @@ public interface InboxReceiver {
      * this returns.
      *
      * @return false when a message with the same id was recorded before (a duplicate, ignored)
-     * @throws RuntimeException if the inbox cannot be written (e.g. the database is down); the delivery must then
-     *                          be returned to the broker, not acknowledged
+     * @throws UnstorableDeliveryException if the inbox refuses the delivery itself (its data): it never will take it,
+     *                                     so the delivery must be dead-lettered with the exception's message as the
+     *                                     reason, then acknowledged
+     * @throws RuntimeException            if the inbox cannot be written (e.g. the database is down); the delivery
+     *                                     must then be returned to the broker, not acknowledged
      */
     boolean receive(IncomingDelivery delivery);
 }

@@ -2,6 +2,8 @@ package dev.kurir.application.messaging.port.out;
 
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
+import dev.kurir.application.shared.port.out.DatabaseUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +12,11 @@ import java.util.Optional;
 /**
  * A module's inbox table: deliveries recorded once per message id, applied by the consumer as they arrive, and
  * processed by the inbox workers when that first attempt failed.
+ *
+ * <p>Each insert throws {@link UnstorableDeliveryException} when the table refuses the delivery's own data (a
+ * character or value a column cannot hold), and {@link DatabaseUnavailableException} when the database cannot be
+ * reached; nothing is written then. Error texts are stored as far as the column can hold them (shortened, a NUL
+ * character replaced).
  */
 public interface InboxStore {
 
@@ -18,6 +25,8 @@ public interface InboxStore {
      * handler's effects: if they roll back, so does the row.
      *
      * @return the row, for the handler; empty for a duplicate message id (nothing written)
+     * @throws UnstorableDeliveryException  if the table refuses the delivery's data
+     * @throws DatabaseUnavailableException if the database cannot be reached
      */
     Optional<InboxMessage> insertProcessed(IncomingDelivery delivery);
 
@@ -25,6 +34,8 @@ public interface InboxStore {
      * Inserts the delivery as PENDING unless its message id is already there. Commits on its own.
      *
      * @return false for a duplicate message id (nothing written)
+     * @throws UnstorableDeliveryException  if the table refuses the delivery's data
+     * @throws DatabaseUnavailableException if the database cannot be reached
      */
     boolean record(IncomingDelivery delivery);
 
@@ -33,6 +44,8 @@ public interface InboxStore {
      * attempt counted and due at {@code nextAttemptAt}, or FAILED when that is empty. Commits on its own.
      *
      * @return false for a duplicate message id (nothing written)
+     * @throws UnstorableDeliveryException  if the table refuses the delivery's data
+     * @throws DatabaseUnavailableException if the database cannot be reached
      */
     boolean recordFailedAttempt(IncomingDelivery delivery, String error, Optional<Instant> nextAttemptAt);
 

@@ -10,6 +10,7 @@ public interface UnitOfWork {
      * hop threads: repositories join the transaction bound to this thread.
      *
      * @throws RuntimeException whatever {@code work} threw, after rolling back
+     * @throws DatabaseUnavailableException if no connection could be had, or the connection broke before the commit
      * @throws CommitOutcomeUnknownException if {@code work} returned but the connection to the database broke while
      *                                       committing: the transaction may or may not have been committed
      */
