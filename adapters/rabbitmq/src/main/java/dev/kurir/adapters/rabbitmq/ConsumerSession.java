@@ -57,13 +57,10 @@ final class ConsumerSession {
         }
         try {
             RabbitTopology.declareFor(connection, declareOnConnect);
-            DeadLetterChannel deadLetters = DeadLetterChannel.open(connection, DEAD_LETTER_CONFIRM_TIMEOUT);
             ConsumerSession session = new ConsumerSession(connection, dispatch);
             connection.addShutdownListener(cause -> session.end(why("connection", cause)));
-            // Without it, dead-lettering would fail for every invalid delivery until the connection happens to drop.
-            deadLetters.channel().addShutdownListener(cause -> session.end(why("dead-letter channel", cause)));
             for (int i = 0; i < consumers; i++) {
-                session.subscribe(queue, prefetch, deadLetters, handler);
+                session.subscribe(queue, prefetch, handler);
             }
             return session;
         } catch (IOException | RuntimeException e) {
@@ -73,8 +70,11 @@ final class ConsumerSession {
         }
     }
 
-    private void subscribe(String queue, int prefetch, DeadLetterChannel deadLetters, DeliveryHandler handler)
-            throws IOException {
+    /** Subscribes a channel, with a dead-letter channel of its own: its deliveries are handled one at a time. */
+    private void subscribe(String queue, int prefetch, DeliveryHandler handler) throws IOException {
+        DeadLetterChannel deadLetters = DeadLetterChannel.open(connection, DEAD_LETTER_CONFIRM_TIMEOUT);
+        // Without it, dead-lettering would fail for every invalid delivery until the connection happens to drop.
+        deadLetters.channel().addShutdownListener(cause -> end(why("dead-letter channel", cause)));
         Channel channel = connection.createChannel();
         if (channel == null) {
             throw new IOException("the broker has no channel left");

@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A confirm-mode channel for putting rejected deliveries into {@value RabbitTopology#DEAD_LETTER_EXCHANGE}. Used by
- * the consumer's delivery thread only, one message at a time.
+ * A confirm-mode channel for putting rejected deliveries into {@value RabbitTopology#DEAD_LETTER_EXCHANGE}, one
+ * message at a time: a channel's confirms and returns are not told apart by publisher, so a publish may only count
+ * as stored when no other publish shared the wait. Each consumer channel has one of its own, so that consumers do
+ * not wait for each other; calls from several threads are still safe, one after the other.
  */
 final class DeadLetterChannel {
     private final Channel channel;
@@ -45,7 +47,7 @@ final class DeadLetterChannel {
      *
      * @throws IOException if the broker nacked it, found no queue for it, or the channel failed
      */
-    void publish(Envelope envelope, AMQP.BasicProperties properties, byte[] body, String reason)
+    synchronized void publish(Envelope envelope, AMQP.BasicProperties properties, byte[] body, String reason)
             throws IOException, InterruptedException, TimeoutException {
         Map<String, Object> headers = properties.getHeaders() == null
                 ? new HashMap<>() : new HashMap<>(properties.getHeaders());

@@ -214,6 +214,38 @@ class RabbitInboxConsumerIT {
         assertEquals(0, messageCount(QUEUE), "all acked before the connection closed");
     }
 
+    @Test
+    void severalConsumers_whileTheDeadLetterQueueIsUnbound_ackNoPoisonMessage_andDeadLetterEachOnceItIsBound()
+            throws Exception {
+        consumer.close();
+        int poison = 40;
+        channel.queueUnbind(DEAD_LETTERS, RabbitTopology.DEAD_LETTER_EXCHANGE, "");
+        try {
+            consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
+                    inbox, 5, 4, Set.of());
+            consumer.start();
+            Await.until(WAIT, "subscribed", consumer::isConsuming);
+            for (int i = 0; i < poison; i++) {
+                publish(properties(null, "order.created").build(), "{}");
+            }
+            Thread.sleep(3_000); // the consumers try to dead-letter them meanwhile, several at once
+            consumer.close();
+
+            assertEquals(poison, messageCount(QUEUE), "none acked while it could not be dead-lettered");
+            assertEquals(0, messageCount(DEAD_LETTERS));
+        } finally {
+            channel.queueBind(DEAD_LETTERS, RabbitTopology.DEAD_LETTER_EXCHANGE, "");
+        }
+
+        consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
+                inbox, 5, 4, Set.of());
+        consumer.start();
+        Await.until(Duration.ofSeconds(30), "all dead-lettered", () -> messageCount(DEAD_LETTERS) == poison);
+        consumer.close();
+        assertEquals(0, messageCount(QUEUE));
+        assertEquals(poison, messageCount(DEAD_LETTERS), "each once");
+    }
+
     private void assertDeadLettered(String reason) throws IOException {
         Await.until(WAIT, "a dead letter arrives", () -> messageCount(DEAD_LETTERS) == 1);
         GetResponse deadLetter = channel.basicGet(DEAD_LETTERS, true);
