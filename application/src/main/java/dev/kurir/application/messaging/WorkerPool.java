@@ -22,18 +22,22 @@ final class WorkerPool implements AutoCloseable {
         this.signal = signal;
     }
 
-    /** A worker id unique across processes, e.g. {@code orders-relay-1@4711-3f2a}: leases must not collide. */
+    /**
+     * A worker id unique across processes and replicas, e.g. {@code orders-relay-1@0b6f0e1c-...}: leases must not
+     * collide, and a process id does not tell containers apart (each is pid 1 in its own).
+     */
     static String workerId(String module, String role, int index) {
         return module + "-" + role + "-" + index + "@" + INSTANCE;
     }
 
-    /** A lease owner shared by a module's workers of one role in this process, e.g. {@code orders-relay@4711-3f2a}. */
+    /** A lease owner shared by a module's workers of one role in this process, e.g. {@code orders-relay@0b6f0e1c-...}. */
     static String sharedId(String module, String role) {
         return module + "-" + role + "@" + INSTANCE;
     }
 
-    private static String instanceId() {
-        return ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 4);
+    /** A random (version 4) UUID: 122 random bits, so two processes never draw the same. */
+    static String instanceId() {
+        return UUID.randomUUID().toString();
     }
 
     interface Loop {
