@@ -150,10 +150,15 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         }
     }
 
-    /** Claims and processes one batch; returns whether it was full, i.e. whether more rows may be waiting. */
+    /**
+     * Claims and processes one batch; returns whether more rows may be waiting. The rows are processed one by one
+     * under the claim's lease, so once half of it is used the rest of the batch is handed back and claimed afresh:
+     * no row is handled on a lease that may run out meanwhile (the work would be rolled back and done again).
+     */
     @SuppressWarnings("try") // the scope only has to be open
     boolean processBatch(String workerId) {
         List<InboxMessage> batch;
+        Instant leaseHalfUsed = clock.instant().plus(settings.lease().dividedBy(2));
         try (MessagingTracing.Scope quiet = tracing.background()) {
             batch = store.claim(workerId, settings.inboxBatchSize(), settings.lease());
         }
@@ -162,6 +167,10 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
                 // Stopping: hand the rest back now rather than leave them to an expiring lease.
                 release(workerId, batch.subList(i, batch.size()));
                 return false;
+            }
+            if (i > 0 && !clock.instant().isBefore(leaseHalfUsed)) {
+                release(workerId, batch.subList(i, batch.size()));
+                return true;
             }
             try {
                 process(workerId, batch.get(i));

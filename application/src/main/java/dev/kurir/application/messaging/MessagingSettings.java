@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param relayBatchSize rows a relay worker claims at most at once: one claim, one publish-confirm round and one
  *                       UPDATE for the lot, so a backlog drains faster in large batches. Claims start at 100 (or this,
  *                       if smaller) and double while they come back full; handed-over rows go out 100 at a time
- * @param inboxBatchSize rows an inbox worker claims at once; it processes them one by one under one lease
+ * @param inboxBatchSize rows an inbox worker claims at once; it processes them one by one under one lease, and hands
+ *                       the rest back for a fresh claim once half of the lease is used
  * @param pollInterval   the safety-net poll when no wake-up signal arrives
  * @param maxRetries     retries after the first failed attempt; then the row becomes FAILED
  * @param retryBackoff   the first retry's delay; it doubles with each retry, with jitter

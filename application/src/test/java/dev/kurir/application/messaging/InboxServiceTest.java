@@ -239,4 +239,27 @@ class InboxServiceTest {
         inbox.processBatch(WORKER);
         assertEquals(rows.stream().map(IncomingDelivery::messageId).toList(), applied);
     }
+
+    @Test
+    void aWorker_handsTheRestOfItsBatchBack_onceHalfTheLeaseIsUsed() {
+        List<IncomingDelivery> rows = List.of(pending(), pending(), pending());
+        behaviour = message -> {
+            clock.advance(LEASE.dividedBy(2)); // a slow handler
+            return Handled.APPLIED;
+        };
+
+        assertTrue(inbox.processBatch(WORKER), "more rows are waiting");
+
+        assertEquals(List.of(rows.get(0).messageId()), applied);
+        for (IncomingDelivery delivery : rows.subList(1, 3)) {
+            InMemoryInboxStore.Row row = store.row(delivery);
+            assertEquals("PENDING", row.status);
+            assertNull(row.lockedBy, "handed back for a claim with a fresh lease");
+            assertEquals(0, row.retryCount);
+        }
+
+        inbox.processBatch(WORKER);
+        inbox.processBatch(WORKER);
+        assertEquals(rows.stream().map(IncomingDelivery::messageId).toList(), applied);
+    }
 }
