@@ -147,11 +147,15 @@ class FaultInjectionIT {
 
         Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
         attempts.forEach(a -> outcomes.merge(a.outcome(), 1L, Long::sum));
+        long requests = attempts.stream().map(Attempt::customerId).distinct().count();
+        // orders= counts requests; the outcomes count attempts, retries with the same Idempotency-Key included.
         String summary = String.format(Locale.ROOT, "FAULTS orders=%d accepted=%d confirmed=%d rejected=%d "
-                        + "unavailable_503=%d refused=%d committed_without_201=%d faults=%d (%s) lost=%d duplicated=%d "
+                        + "unavailable_503=%d outcome_unknown_503=%d refused=%d retried_with_key=%d "
+                        + "committed_without_201=%d faults=%d (%s) lost=%d duplicated=%d "
                         + "failed_rows=%d retried_rows=%d unexpected_responses=%d drain_seconds=%s run_seconds=%d",
-                attempts.size(), outcomes.getOrDefault(Outcome.ACCEPTED, 0L), ledger.confirmed(), ledger.rejected(),
-                outcomes.getOrDefault(Outcome.UNAVAILABLE, 0L), outcomes.getOrDefault(Outcome.CONNECTION_FAILED, 0L),
+                requests, outcomes.getOrDefault(Outcome.ACCEPTED, 0L), ledger.confirmed(), ledger.rejected(),
+                outcomes.getOrDefault(Outcome.UNAVAILABLE, 0L), outcomes.getOrDefault(Outcome.OUTCOME_UNKNOWN, 0L),
+                outcomes.getOrDefault(Outcome.CONNECTION_FAILED, 0L), attempts.size() - requests,
                 ledger.committedWithout201(), faults.values().stream().mapToInt(Integer::intValue).sum(),
                 faults.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")),
                 ledger.lost(), ledger.duplicated(), ledger.failedRows(), ledger.retriedRows(), unexpectedCount,
@@ -240,9 +244,10 @@ class FaultInjectionIT {
     private void checkAnswersWhilePostgresWasDown(List<Attempt> attempts, Window down) {
         List<Attempt> during = attempts.stream()
                 .filter(a -> !a.sentAt().isBefore(down.from()) && !a.sentAt().isAfter(down.to())).toList();
-        long unavailable = during.stream().filter(a -> a.outcome() == Outcome.UNAVAILABLE).count();
-        List<Attempt> other = during.stream()
-                .filter(a -> a.outcome() != Outcome.UNAVAILABLE && a.outcome() != Outcome.ACCEPTED).toList();
+        long unavailable = during.stream()
+                .filter(a -> a.outcome() == Outcome.UNAVAILABLE || a.outcome() == Outcome.OUTCOME_UNKNOWN).count();
+        List<Attempt> other = during.stream().filter(a -> a.outcome() != Outcome.UNAVAILABLE
+                && a.outcome() != Outcome.OUTCOME_UNKNOWN && a.outcome() != Outcome.ACCEPTED).toList();
         long slowest = during.stream().mapToLong(a -> Duration.between(a.sentAt(), a.answeredAt()).toMillis()).max()
                 .orElse(0);
         System.out.printf(Locale.ROOT, "FAULTS postgres down %.1f s: %d request(s) sent, %d answered 503 "
@@ -271,7 +276,7 @@ class FaultInjectionIT {
     private List<Attempt> unexpected(List<Attempt> attempts) {
         return attempts.stream().filter(a -> switch (a.outcome()) {
             case ACCEPTED -> false;
-            case UNAVAILABLE -> !during(a, "postgres");
+            case UNAVAILABLE, OUTCOME_UNKNOWN -> !during(a, "postgres");
             case CONNECTION_FAILED -> !during(a, "kill9");
             case UNEXPECTED -> true;
         }).sorted(Comparator.comparing(Attempt::sentAt)).toList();

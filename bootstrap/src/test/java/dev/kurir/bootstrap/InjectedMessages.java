@@ -109,12 +109,14 @@ final class InjectedMessages {
     }
 
     /**
-     * Each duplicate took effect exactly once (one inbox row, one stock answer, the stock taken once), and the
-     * dead-letter queue holds exactly the poison messages, each with its reason. Takes the dead letters off the queue.
+     * Each duplicate took effect exactly once (one inbox row for its order, one stock answer, the stock taken once),
+     * and the dead-letter queue holds exactly the poison messages, each with its reason. Takes the dead letters off
+     * the queue.
      */
     List<String> check(Jdbi jdbi) throws Exception {
         List<String> problems = new ArrayList<>();
-        long inbox = count(jdbi, "SELECT count(*) FROM items.inbox WHERE message_id = CAST(? AS uuid)", messageId);
+        // Counted by order, not by message id: the inbox's unique index keeps a message id single whatever happens.
+        long inbox = count(jdbi, "SELECT count(*) FROM items.inbox WHERE payload->>'order_id' = ?", orderId);
         long answers = count(jdbi, "SELECT count(*) FROM items.outbox WHERE payload->>'order_id' = ?", orderId);
         long stock = count(jdbi, "SELECT stock FROM items.items WHERE sku = ?", DUPLICATE_SKU);
         String status = jdbi.withHandle(h -> h.createQuery("SELECT status::text FROM orders.orders WHERE order_id = ?")
@@ -125,8 +127,8 @@ final class InjectedMessages {
                     + " stock answer(s), stock " + stock + " (expected " + (DUPLICATE_SKU_STOCK - DUPLICATE_QUANTITY)
                     + "), order " + status);
         }
-        long replayedInbox = count(jdbi, "SELECT count(*) FROM items.inbox WHERE message_id = CAST(? AS uuid)",
-                replayedMessageId);
+        long replayedInbox = count(jdbi, "SELECT count(*) FROM items.inbox WHERE payload->>'order_id' = ?",
+                replayedOrderId);
         long replayedAnswers = count(jdbi, "SELECT count(*) FROM items.outbox WHERE payload->>'order_id' = ?",
                 replayedOrderId);
         if (replayedInbox != 1 || replayedAnswers != 1) {

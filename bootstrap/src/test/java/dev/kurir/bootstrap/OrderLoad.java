@@ -16,46 +16,71 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A steady stream of {@code POST /api/orders} at a fixed rate, whatever happens to the service: each request is sent
- * on time (never queued behind a slow one) and its answer recorded with when it was asked and answered. Each order
- * has a customer id of its own ({@code fault-<n>}), so the database tells which request wrote which order.
+ * on time (never queued behind a slow one) and its answer recorded with when it was asked and answered. Each request
+ * has a customer id of its own ({@code fault-<n>}), so the database tells which request wrote which order, and the
+ * same string as its {@code Idempotency-Key}. An answer that leaves the outcome unknown (a broken connection, or 503
+ * {@code /problems/outcome-unknown}) is retried with the same key and body, as README tells a client to, until it gets
+ * another answer or {@link #RETRY_FOR} has passed; each retry is an attempt of its own.
  */
 final class OrderLoad implements AutoCloseable {
     /** An answer later than this is a hang, whatever it says. */
     static final Duration HANG = Duration.ofSeconds(10);
+    /** How long after its first attempt a request whose outcome is unknown is still retried. */
+    static final Duration RETRY_FOR = Duration.ofSeconds(60);
+    /** The wait before retrying after a broken connection (a 503 says its own in Retry-After). */
+    private static final Duration RETRY_AFTER_CONNECTION_FAILURE = Duration.ofSeconds(1);
+    private static final String OUTCOME_UNKNOWN_TYPE = "/problems/outcome-unknown";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Line(String sku, int quantity) {
     }
 
     enum Outcome {
-        /** 201 with an order id. */
+        /** 201 with an order id: a new order, or (header {@code Idempotent-Replayed}) the key's earlier one. */
         ACCEPTED,
         /** 503 problem+json with Retry-After: the database is away. */
         UNAVAILABLE,
+        /** 503 problem+json {@code /problems/outcome-unknown}: the commit may or may not have happened. */
+        OUTCOME_UNKNOWN,
         /** No HTTP answer: refused, reset or closed (the process is down). */
         CONNECTION_FAILED,
         /** Anything else: another status, a malformed answer, or no answer within {@link #HANG}. */
         UNEXPECTED
     }
 
-    record Attempt(int sequence, String customerId, List<Line> lines, Instant sentAt, Instant answeredAt,
-                   Outcome outcome, String orderId, String detail) {
+    /** One logical request: what it asks for, under one key for all its attempts. */
+    private record Request(int sequence, String customerId, List<Line> lines, Instant firstSentAt) {
+
+        String idempotencyKey() {
+            return customerId;
+        }
+    }
+
+    /** @param attempt 1 for the first time the request was sent, 2 for its first retry, and so on */
+    record Attempt(int sequence, int attempt, String customerId, String idempotencyKey, List<Line> lines,
+                   Instant sentAt, Instant answeredAt, Outcome outcome, String orderId, String detail) {
 
         boolean overlaps(Instant from, Instant to) {
             return !sentAt.isAfter(to) && !answeredAt.isBefore(from);
+        }
+
+        /** Whether the request may or may not have placed its order by this attempt: retried with the same key. */
+        boolean outcomeUnknown() {
+            return outcome == Outcome.CONNECTION_FAILED || outcome == Outcome.OUTCOME_UNKNOWN;
         }
     }
 
@@ -68,7 +93,9 @@ final class OrderLoad implements AutoCloseable {
     private final Random random; // used by the timer thread only
     private final AtomicInteger sequence = new AtomicInteger();
     private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
-    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    /** Requests not answered for good yet: in flight, or waiting for a retry. */
+    private final Set<Integer> open = ConcurrentHashMap.newKeySet();
+    private ScheduledFuture<?> stream;
 
     private OrderLoad(int apiPort, List<String> skus, long seed) {
         this.orders = URI.create("http://127.0.0.1:" + apiPort + "/api/orders");
@@ -80,30 +107,56 @@ final class OrderLoad implements AutoCloseable {
     static OrderLoad start(int apiPort, List<String> skus, double perSecond, long seed) {
         OrderLoad load = new OrderLoad(apiPort, skus, seed);
         long periodMicros = Math.round(1_000_000 / perSecond);
-        load.timer.scheduleAtFixedRate(load::sendOne, 0, periodMicros, TimeUnit.MICROSECONDS);
+        load.stream = load.timer.scheduleAtFixedRate(load::sendOne, 0, periodMicros, TimeUnit.MICROSECONDS);
         return load;
     }
 
     private void sendOne() {
         int n = sequence.incrementAndGet();
-        String customerId = "fault-" + n;
-        List<Line> lines = randomLines();
-        StringBuilder body = new StringBuilder("{\"customerId\":\"").append(customerId).append("\",\"items\":[");
-        for (int i = 0; i < lines.size(); i++) {
-            body.append(i == 0 ? "" : ",").append("{\"sku\":\"").append(lines.get(i).sku())
-                    .append("\",\"quantity\":").append(lines.get(i).quantity()).append('}');
+        Request request = new Request(n, "fault-" + n, randomLines(), Instant.now());
+        open.add(n);
+        send(request, 1);
+    }
+
+    private void send(Request request, int attempt) {
+        StringBuilder body = new StringBuilder("{\"customerId\":\"").append(request.customerId())
+                .append("\",\"items\":[");
+        for (int i = 0; i < request.lines().size(); i++) {
+            Line line = request.lines().get(i);
+            body.append(i == 0 ? "" : ",").append("{\"sku\":\"").append(line.sku())
+                    .append("\",\"quantity\":").append(line.quantity()).append('}');
         }
         body.append("]}");
-        HttpRequest request = HttpRequest.newBuilder(orders).timeout(HANG).header("Content-Type", "application/json")
+        HttpRequest http = HttpRequest.newBuilder(orders).timeout(HANG).header("Content-Type", "application/json")
+                .header("Idempotency-Key", request.idempotencyKey())
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         Instant sentAt = Instant.now();
-        CompletableFuture<Void> answered = client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .handle((response, failure) -> {
-                    attempts.add(classify(n, customerId, lines, sentAt, response, failure));
-                    return null;
-                });
-        inFlight.add(answered);
-        answered.whenComplete((ignored, failure) -> inFlight.remove(answered));
+        client.sendAsync(http, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+            Attempt answer = classify(request, attempt, sentAt, response, failure);
+            attempts.add(answer);
+            if (answer.outcomeUnknown() && Instant.now().isBefore(request.firstSentAt().plus(RETRY_FOR))) {
+                retryLater(request, attempt + 1, retryDelay(answer, response));
+            } else {
+                open.remove(request.sequence());
+            }
+            return null;
+        });
+    }
+
+    private void retryLater(Request request, int attempt, Duration delay) {
+        try {
+            timer.schedule(() -> send(request, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            open.remove(request.sequence());
+        }
+    }
+
+    private static Duration retryDelay(Attempt answer, HttpResponse<String> response) {
+        if (answer.outcome() != Outcome.OUTCOME_UNKNOWN) {
+            return RETRY_AFTER_CONNECTION_FAILURE;
+        }
+        long seconds = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+        return Duration.ofSeconds(Math.clamp(seconds, 1, 10));
     }
 
     private List<Line> randomLines() {
@@ -117,41 +170,59 @@ final class OrderLoad implements AutoCloseable {
         return List.copyOf(lines);
     }
 
-    private static Attempt classify(int n, String customerId, List<Line> lines, Instant sentAt,
-                                    HttpResponse<String> response, Throwable failure) {
+    private static Attempt classify(Request request, int attempt, Instant sentAt, HttpResponse<String> response,
+                                    Throwable failure) {
         Instant answeredAt = Instant.now();
         if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             String detail = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             if (cause instanceof HttpTimeoutException) {
-                return new Attempt(n, customerId, lines, sentAt, answeredAt, Outcome.UNEXPECTED, null,
+                return attempt(request, attempt, sentAt, answeredAt, Outcome.UNEXPECTED, null,
                         "no answer within " + HANG.toSeconds() + " s (" + detail + ")");
             }
             Outcome outcome = cause instanceof IOException ? Outcome.CONNECTION_FAILED : Outcome.UNEXPECTED;
-            return new Attempt(n, customerId, lines, sentAt, answeredAt, outcome, null, detail);
+            return attempt(request, attempt, sentAt, answeredAt, outcome, null, detail);
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         String detail = response.statusCode() + " " + contentType + " " + abbreviate(response.body());
         if (response.statusCode() == 201) {
-            String orderId = orderId(response.body());
-            return new Attempt(n, customerId, lines, sentAt, answeredAt,
+            boolean replayed = response.headers().firstValue("Idempotent-Replayed").isPresent();
+            String orderId = orderId(response.body(), replayed);
+            return attempt(request, attempt, sentAt, answeredAt,
                     orderId == null ? Outcome.UNEXPECTED : Outcome.ACCEPTED, orderId, detail);
         }
         if (response.statusCode() == 503 && contentType.startsWith("application/problem+json")
                 && response.headers().firstValue("Retry-After").isPresent()) {
-            return new Attempt(n, customerId, lines, sentAt, answeredAt, Outcome.UNAVAILABLE, null, detail);
+            Outcome outcome = OUTCOME_UNKNOWN_TYPE.equals(problemType(response.body()))
+                    ? Outcome.OUTCOME_UNKNOWN : Outcome.UNAVAILABLE;
+            return attempt(request, attempt, sentAt, answeredAt, outcome, null, detail);
         }
-        return new Attempt(n, customerId, lines, sentAt, answeredAt, Outcome.UNEXPECTED, null, detail);
+        return attempt(request, attempt, sentAt, answeredAt, Outcome.UNEXPECTED, null, detail);
     }
 
-    private static String orderId(String body) {
+    private static Attempt attempt(Request request, int attempt, Instant sentAt, Instant answeredAt, Outcome outcome,
+                                   String orderId, String detail) {
+        return new Attempt(request.sequence(), attempt, request.customerId(), request.idempotencyKey(),
+                request.lines(), sentAt, answeredAt, outcome, orderId, detail);
+    }
+
+    /** The order id of a 201; a new order is PENDING, a replayed one may have been decided since. */
+    private static String orderId(String body, boolean replayed) {
         try {
             JsonNode order = JSON.readTree(body);
-            return order.hasNonNull("orderId") && "PENDING".equals(order.path("status").asText())
+            return order.hasNonNull("orderId") && (replayed || "PENDING".equals(order.path("status").asText()))
                     ? order.get("orderId").asText() : null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    private static String problemType(String body) {
+        try {
+            return JSON.readTree(body).path("type").asText();
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -159,19 +230,30 @@ final class OrderLoad implements AutoCloseable {
         return text.length() <= 300 ? text : text.substring(0, 300) + "…";
     }
 
-    /** Stops sending and waits for the answers still outstanding (each takes at most {@link #HANG}). */
+    /**
+     * Stops sending new requests and waits for the outstanding ones to be answered for good: each attempt takes at
+     * most {@link #HANG}, and a request is retried for at most {@link #RETRY_FOR}.
+     */
     List<Attempt> stop() {
-        timer.shutdownNow();
+        Duration patience = RETRY_FOR.plus(HANG).plusSeconds(10);
         try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
-                    .get(HANG.toSeconds() + 10, TimeUnit.SECONDS);
+            stream.cancel(false);
+            // The timer runs one task at a time: once this one ran, no request is half-started.
+            timer.submit(() -> { }).get(5, TimeUnit.SECONDS);
+            Instant deadline = Instant.now().plus(patience);
+            while (!open.isEmpty()) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("requests still unanswered " + patience.toSeconds() + " s after the "
+                            + "load stopped, although each attempt has a " + HANG.toSeconds() + " s time-out: "
+                            + open.size());
+                }
+                Thread.sleep(100);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (TimeoutException | ExecutionException e) {
-            throw new AssertionError("requests still unanswered " + (HANG.toSeconds() + 10) + " s after the load "
-                    + "stopped, although each has a " + HANG.toSeconds() + " s time-out: " + inFlight.size(), e);
+            throw new IllegalStateException("the load's timer did not stop", e);
         }
         return attempts();
     }

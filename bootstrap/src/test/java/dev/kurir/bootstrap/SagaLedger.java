@@ -7,9 +7,11 @@ import dev.kurir.bootstrap.OrderLoad.Line;
 import dev.kurir.bootstrap.OrderLoad.Outcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +23,11 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Everything the saga left in the database once it drained, checked against what the clients were told: each
- * accepted order settled, each message crossed each hop once (no fewer: lost; no more: duplicated), and the stock
- * moved by exactly the confirmed orders. Counts rather than stops, so that one run shows every problem at once.
+ * Everything the saga left in the database once it drained, checked against what the clients were told: each request
+ * made at most one order, under its idempotency key; each accepted order settled; each order crossed each hop once
+ * (no fewer: lost; no more: duplicated); and the stock moved by exactly the confirmed orders. Duplicates are judged by
+ * their business effect (per order, per request), never by message id, which the inbox's unique index keeps single
+ * whatever the code above it does. Counts rather than stops, so that one run shows every problem at once.
  */
 final class SagaLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +35,7 @@ final class SagaLedger {
     /** What kurir's 503 says when it is sure the request wrote nothing (README: "nothing is written"). */
     private static final String NOTHING_WRITTEN = "nothing was written";
 
-    private record OrderRow(String orderId, String customerId, String status) {
+    private record OrderRow(String orderId, String customerId, String status, Instant createdAt) {
     }
 
     private record MessageRow(String messageId, String eventType, String orderId, String status, String lockedBy,
@@ -117,9 +121,14 @@ final class SagaLedger {
     private void run(List<Attempt> attempts, Map<String, Integer> initialStock, Set<String> injectedOrderIds,
                      Set<String> injectedMessageIds) {
         Map<String, OrderRow> orders = index(jdbi.withHandle(h -> h.createQuery(
-                        "SELECT order_id, customer_id, status::text AS status FROM orders.orders")
+                        "SELECT order_id, customer_id, status::text AS status, created_at FROM orders.orders")
                 .map((rs, ctx) -> new OrderRow(rs.getString("order_id"), rs.getString("customer_id"),
-                        rs.getString("status"))).list()), OrderRow::orderId);
+                        rs.getString("status"), rs.getObject("created_at", OffsetDateTime.class).toInstant())).list()),
+                OrderRow::orderId);
+        Map<String, String> orderOfKey = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT idempotency_key, order_id FROM orders.idempotency_keys")
+                .map((rs, ctx) -> Map.entry(rs.getString("idempotency_key"), rs.getString("order_id")))
+                .forEach(e -> orderOfKey.put(e.getKey(), e.getValue())));
         Map<String, List<Line>> lines = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT order_id, sku, quantity FROM orders.order_lines ORDER BY order_id, line_no")
                 .map((rs, ctx) -> Map.entry(rs.getString("order_id"), new Line(rs.getString("sku"), rs.getInt("quantity"))))
@@ -129,7 +138,7 @@ final class SagaLedger {
         List<MessageRow> itemsOutbox = messages("items.outbox");
         List<MessageRow> ordersInbox = messages("orders.inbox");
 
-        checkAnswers(attempts, orders, lines);
+        checkAnswers(attempts, orders, lines, orderOfKey, injectedOrderIds);
         checkOrdersSettled(orders);
         checkOutboxRows(orders, ordersOutbox, injectedOrderIds);
         checkHop("order.created: orders.outbox -> items.inbox", ordersOutbox, itemsInbox, injectedMessageIds);
@@ -143,35 +152,60 @@ final class SagaLedger {
         }
     }
 
-    /** Every 201 names an order that exists with the lines asked for; a 503 wrote nothing. */
-    private void checkAnswers(List<Attempt> attempts, Map<String, OrderRow> orders, Map<String, List<Line>> lines) {
-        Map<String, OrderRow> byCustomer = index(orders.values(), OrderRow::customerId);
+    /**
+     * Per request (all attempts under one idempotency key): it made at most one order, recorded under its key; every
+     * 201 names that order, with the lines asked for; a 503 "nothing was written" wrote nothing. No order exists that
+     * no request (and not the test itself) made.
+     */
+    private void checkAnswers(List<Attempt> attempts, Map<String, OrderRow> orders, Map<String, List<Line>> lines,
+                              Map<String, String> orderOfKey, Set<String> injectedOrderIds) {
+        Map<String, List<OrderRow>> byCustomer = orders.values().stream()
+                .collect(Collectors.groupingBy(OrderRow::customerId));
+        Map<String, List<Attempt>> requests = attempts.stream().sorted(Comparator.comparing(Attempt::attempt))
+                .collect(Collectors.groupingBy(Attempt::customerId, LinkedHashMap::new, Collectors.toList()));
         List<String> missing = new ArrayList<>();
-        for (Attempt attempt : attempts) {
-            OrderRow row = byCustomer.get(attempt.customerId());
-            if (attempt.outcome() == Outcome.ACCEPTED) {
-                OrderRow accepted = orders.get(attempt.orderId());
-                if (accepted == null) {
+        for (List<Attempt> request : requests.values()) {
+            Attempt last = request.getLast();
+            List<OrderRow> made = byCustomer.getOrDefault(last.customerId(), List.of());
+            if (made.size() > 1) {
+                duplicated += made.size() - 1;
+                violations.add("request " + last.customerId() + " (Idempotency-Key " + last.idempotencyKey()
+                        + ", " + request.size() + " attempt(s)) made " + made.size() + " orders: "
+                        + made.stream().map(OrderRow::orderId).toList());
+            }
+            for (OrderRow order : made) {
+                String keyed = orderOfKey.get(last.idempotencyKey());
+                if (!order.orderId().equals(keyed)) {
+                    violations.add("order " + order.orderId() + " of request " + last.customerId()
+                            + " is not the order of its Idempotency-Key " + last.idempotencyKey() + " (" + keyed + ")");
+                }
+            }
+            List<Attempt> accepted = request.stream().filter(a -> a.outcome() == Outcome.ACCEPTED).toList();
+            for (Attempt attempt : accepted) {
+                OrderRow order = orders.get(attempt.orderId());
+                if (order == null) {
                     missing.add(attempt.orderId());
                     continue;
                 }
-                if (!accepted.customerId().equals(attempt.customerId())
+                if (!order.customerId().equals(attempt.customerId())
                         || !attempt.lines().equals(lines.getOrDefault(attempt.orderId(), List.of()))) {
-                    violations.add("order " + attempt.orderId() + " was stored as " + accepted.customerId() + " "
+                    violations.add("order " + attempt.orderId() + " was stored as " + order.customerId() + " "
                             + lines.get(attempt.orderId()) + ", asked for " + attempt.customerId() + " " + attempt.lines());
                 }
-                if ("CONFIRMED".equals(accepted.status())) {
+            }
+            if (!accepted.isEmpty()) {
+                OrderRow order = orders.get(accepted.getLast().orderId());
+                if (order != null && "CONFIRMED".equals(order.status())) {
                     confirmed++;
-                } else if ("REJECTED".equals(accepted.status())) {
+                } else if (order != null && "REJECTED".equals(order.status())) {
                     rejected++;
                 }
-            } else if (row != null && attempt.outcome() == Outcome.UNAVAILABLE
-                    && attempt.detail().contains(NOTHING_WRITTEN)) {
+            } else if (!made.isEmpty() && writtenBy(last, made.getFirst())) {
                 // The client, told to retry, would place the order a second time.
                 writtenDespiteError++;
-                violations.add("request " + attempt.customerId() + " was answered " + attempt.detail()
-                        + " but wrote order " + row.orderId());
-            } else if (row != null) {
+                violations.add("request " + last.customerId() + " was answered " + last.detail()
+                        + " but wrote order " + made.getFirst().orderId());
+            } else if (!made.isEmpty()) {
                 committedWithout201++;
             }
         }
@@ -179,6 +213,21 @@ final class SagaLedger {
             lost += missing.size();
             violations.add(missing.size() + " order(s) answered 201 are not in the database: " + first(missing));
         }
+        List<String> unasked = orders.values().stream()
+                .filter(o -> !requests.containsKey(o.customerId()) && !injectedOrderIds.contains(o.orderId()))
+                .map(o -> o.orderId() + " (" + o.customerId() + ")").sorted().toList();
+        if (!unasked.isEmpty()) {
+            violations.add(unasked.size() + " order(s) no request made: " + first(unasked));
+        }
+    }
+
+    /**
+     * Whether {@code order} was written by an attempt answered 503 "nothing was written": placed after that attempt
+     * was sent. (An order placed before it was placed by an earlier attempt whose outcome was unknown.)
+     */
+    private static boolean writtenBy(Attempt attempt, OrderRow order) {
+        return attempt.outcome() == Outcome.UNAVAILABLE && attempt.detail().contains(NOTHING_WRITTEN)
+                && !order.createdAt().isBefore(attempt.sentAt());
     }
 
     private void checkOrdersSettled(Map<String, OrderRow> orders) {
@@ -192,8 +241,8 @@ final class SagaLedger {
 
     /** Each order placed through the API wrote exactly one {@code order.created} row, in its transaction. */
     private void checkOutboxRows(Map<String, OrderRow> orders, List<MessageRow> outbox, Set<String> injectedOrderIds) {
-        Map<String, Long> rowsPerOrder = outbox.stream().collect(Collectors.groupingBy(MessageRow::orderId,
-                Collectors.counting()));
+        Map<String, Long> rowsPerOrder = outbox.stream().filter(m -> "order.created".equals(m.eventType()))
+                .collect(Collectors.groupingBy(MessageRow::orderId, Collectors.counting()));
         List<String> without = new ArrayList<>();
         List<String> twice = new ArrayList<>();
         for (String orderId : orders.keySet()) {
@@ -221,70 +270,64 @@ final class SagaLedger {
         }
     }
 
-    /** Every message sent on a hop arrived exactly once (the inbox's unique index), and nothing else arrived. */
+    /**
+     * Every message sent on a hop arrived, nothing else arrived, and no event of an order arrived twice: the inbox keeps
+     * a message id single, not the same event published again under another message id (on the second hop, an order
+     * decided twice).
+     */
     private void checkHop(String hop, List<MessageRow> sent, List<MessageRow> received, Set<String> injected) {
-        Map<String, Long> copies = received.stream().collect(Collectors.groupingBy(MessageRow::messageId,
-                Collectors.counting()));
-        List<String> notArrived = sent.stream().map(MessageRow::messageId).filter(id -> !copies.containsKey(id)).toList();
-        List<String> twice = copies.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        Set<String> arrived = received.stream().map(MessageRow::messageId).collect(Collectors.toSet());
+        List<String> notArrived = sent.stream().map(MessageRow::messageId).filter(id -> !arrived.contains(id)).toList();
         Set<String> sentIds = sent.stream().map(MessageRow::messageId).collect(Collectors.toSet());
-        List<String> unexplained = copies.keySet().stream()
-                .filter(id -> !sentIds.contains(id) && !injected.contains(id)).toList();
+        List<String> unexplained = arrived.stream().filter(id -> !sentIds.contains(id) && !injected.contains(id))
+                .sorted().toList();
+        List<String> orderTwice = received.stream().collect(Collectors.groupingBy(m -> m.eventType() + " " + m.orderId(),
+                        TreeMap::new, Collectors.counting()))
+                .entrySet().stream().filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()).toList();
         if (!notArrived.isEmpty()) {
             lost += notArrived.size();
             violations.add(hop + ": " + notArrived.size() + " message(s) never recorded: " + first(notArrived));
         }
-        if (!twice.isEmpty()) {
-            duplicated += twice.size();
-            violations.add(hop + ": " + twice.size() + " message id(s) recorded twice: " + first(twice));
+        if (!orderTwice.isEmpty()) {
+            duplicated += orderTwice.size();
+            violations.add(hop + ": " + orderTwice.size() + " event(s) of an order recorded under more than one message "
+                    + "id: " + first(orderTwice));
         }
         if (!unexplained.isEmpty()) {
             violations.add(hop + ": " + unexplained.size() + " recorded message(s) nobody sent: " + first(unexplained));
         }
         for (String id : injected) {
-            if (copies.getOrDefault(id, 0L) != 1) {
-                violations.add(hop + ": the message published directly, " + id + ", was recorded "
-                        + copies.getOrDefault(id, 0L) + " time(s), not once");
+            if (!arrived.contains(id)) {
+                violations.add(hop + ": the message published directly, " + id + ", was never recorded");
             }
         }
     }
 
-    /** Each {@code order.created} processed answered once: one {@code stock.*} row per order, no more, no fewer. */
+    /**
+     * Each {@code order.created} processed was answered, and no order got more than one {@code stock.*} answer (that
+     * is stock reserved twice, or reserved and refused), whatever the inbox holds.
+     */
     private void checkOneAnswerPerOrder(List<MessageRow> itemsInbox, List<MessageRow> itemsOutbox) {
-        Map<String, Long> answers = itemsOutbox.stream().collect(Collectors.groupingBy(MessageRow::orderId,
-                Collectors.counting()));
-        Set<String> unanswered = new TreeSet<>();
-        Set<String> answeredTwice = new TreeSet<>();
-        Set<String> askedTwice = new TreeSet<>();
-        Set<String> asked = new HashSet<>();
-        for (MessageRow created : itemsInbox) {
-            if (!asked.add(created.orderId())) {
-                askedTwice.add(created.orderId());
-            }
-            long count = answers.getOrDefault(created.orderId(), 0L);
-            if (count == 0) {
-                unanswered.add(created.orderId());
-            } else if (count > 1) {
-                answeredTwice.add(created.orderId());
-            }
-        }
-        if (!askedTwice.isEmpty()) {
-            duplicated += askedTwice.size();
-            violations.add(askedTwice.size() + " order(s) arrived in items.inbox under more than one message id: "
-                    + first(List.copyOf(askedTwice)));
-        }
+        Map<String, Long> answers = itemsOutbox.stream().filter(m -> m.eventType().startsWith("stock."))
+                .collect(Collectors.groupingBy(MessageRow::orderId, TreeMap::new, Collectors.counting()));
+        Set<String> asked = itemsInbox.stream().filter(m -> "order.created".equals(m.eventType()))
+                .map(MessageRow::orderId).collect(Collectors.toCollection(TreeSet::new));
+        List<String> unanswered = asked.stream().filter(id -> !answers.containsKey(id)).toList();
+        List<String> unasked = answers.keySet().stream().filter(id -> !asked.contains(id)).toList();
+        List<String> answeredTwice = answers.entrySet().stream().filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " x" + e.getValue()).toList();
         if (!unanswered.isEmpty()) {
             lost += unanswered.size();
             violations.add(unanswered.size() + " order.created message(s) processed without a stock.* answer: "
-                    + first(List.copyOf(unanswered)));
+                    + first(unanswered));
         }
         if (!answeredTwice.isEmpty()) {
             duplicated += answeredTwice.size();
-            violations.add(answeredTwice.size() + " order(s) got more than one stock.* answer (reserved twice?): "
-                    + first(List.copyOf(answeredTwice)));
+            violations.add(answeredTwice.size() + " order(s) got more than one stock.* answer: " + first(answeredTwice));
         }
-        if (itemsOutbox.size() != itemsInbox.size()) {
-            violations.add("stock.* events: " + itemsOutbox.size() + ", order.created inbox rows: " + itemsInbox.size());
+        if (!unasked.isEmpty()) {
+            violations.add(unasked.size() + " stock.* answer(s) for orders the items module never took in: "
+                    + first(unasked));
         }
     }
 
@@ -306,8 +349,8 @@ final class SagaLedger {
 
     /**
      * Initial stock minus the confirmed orders' quantities is the stock now, and so is initial stock minus the
-     * reservations the items module announced: a reservation applied twice shows as too little stock (duplicated),
-     * one rolled back but announced as too much (lost).
+     * reservations the items module announced, and initial stock minus the reservations it holds: a reservation
+     * applied twice shows as too little stock (duplicated), one rolled back but announced as too much (lost).
      */
     private void checkStock(Map<String, Integer> initialStock, Map<String, OrderRow> orders,
                             Map<String, List<Line>> lines, List<MessageRow> itemsOutbox) {
@@ -324,8 +367,16 @@ final class SagaLedger {
                 .flatMap(m -> json(m.payload()).path("items").valueStream())
                 .forEach(line -> reservedQuantity.merge(line.path("sku").asText(), line.path("quantity").asInt(),
                         Integer::sum));
+        Map<String, Integer> heldQuantity = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        SELECT l.sku, l.quantity FROM items.reservation_lines l JOIN items.reservations r USING (order_id)
+                        WHERE r.decision = 'RESERVED' AND NOT r.cancelled""")
+                .map((rs, ctx) -> Map.entry(rs.getString("sku"), rs.getInt("quantity")))
+                .forEach(e -> heldQuantity.merge(e.getKey(), e.getValue(), Integer::sum)));
         for (var sku : initialStock.entrySet()) {
             int now = current.getOrDefault(sku.getKey(), Integer.MIN_VALUE);
+            compareStock(sku.getKey(), "reservations held", sku.getValue() - heldQuantity.getOrDefault(sku.getKey(), 0),
+                    now);
             compareStock(sku.getKey(), "confirmed orders", sku.getValue() - confirmedQuantity.getOrDefault(sku.getKey(), 0), now);
             compareStock(sku.getKey(), "stock.reserved events", sku.getValue()
                     - reservedQuantity.getOrDefault(sku.getKey(), 0), now);
