@@ -150,12 +150,13 @@ class FaultInjectionIT {
         long requests = attempts.stream().map(Attempt::customerId).distinct().count();
         // orders= counts requests; the outcomes count attempts, retries with the same Idempotency-Key included.
         String summary = String.format(Locale.ROOT, "FAULTS orders=%d accepted=%d confirmed=%d rejected=%d "
-                        + "unavailable_503=%d outcome_unknown_503=%d refused=%d retried_with_key=%d "
+                        + "unavailable_503=%d outcome_unknown_503=%d refused=%d broken=%d retried_with_key=%d "
                         + "committed_without_201=%d faults=%d (%s) lost=%d duplicated=%d "
                         + "failed_rows=%d retried_rows=%d unexpected_responses=%d drain_seconds=%s run_seconds=%d",
                 requests, outcomes.getOrDefault(Outcome.ACCEPTED, 0L), ledger.confirmed(), ledger.rejected(),
                 outcomes.getOrDefault(Outcome.UNAVAILABLE, 0L), outcomes.getOrDefault(Outcome.OUTCOME_UNKNOWN, 0L),
-                outcomes.getOrDefault(Outcome.CONNECTION_FAILED, 0L), attempts.size() - requests,
+                outcomes.getOrDefault(Outcome.CONNECTION_REFUSED, 0L), outcomes.getOrDefault(Outcome.CONNECTION_BROKEN, 0L),
+                attempts.size() - requests,
                 ledger.committedWithout201(), faults.values().stream().mapToInt(Integer::intValue).sum(),
                 faults.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")),
                 ledger.lost(), ledger.duplicated(), ledger.failedRows(), ledger.retriedRows(), unexpectedCount,
@@ -277,7 +278,7 @@ class FaultInjectionIT {
         return attempts.stream().filter(a -> switch (a.outcome()) {
             case ACCEPTED -> false;
             case UNAVAILABLE, OUTCOME_UNKNOWN -> !during(a, "postgres");
-            case CONNECTION_FAILED -> !during(a, "kill9");
+            case CONNECTION_REFUSED, CONNECTION_BROKEN -> !during(a, "kill9");
             case UNEXPECTED -> true;
         }).sorted(Comparator.comparing(Attempt::sentAt)).toList();
     }

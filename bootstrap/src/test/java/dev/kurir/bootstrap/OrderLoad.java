@@ -3,6 +3,7 @@ package dev.kurir.bootstrap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,17 +34,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A steady stream of {@code POST /api/orders} at a fixed rate, whatever happens to the service: each request is sent
  * on time (never queued behind a slow one) and its answer recorded with when it was asked and answered. Each request
  * has a customer id of its own ({@code fault-<n>}), so the database tells which request wrote which order, and the
- * same string as its {@code Idempotency-Key}. An answer that leaves the outcome unknown (a broken connection, or 503
- * {@code /problems/outcome-unknown}) is retried with the same key and body, as README tells a client to, until it gets
- * another answer or {@link #RETRY_FOR} has passed; each retry is an attempt of its own.
+ * same string as its {@code Idempotency-Key}. Once an answer leaves the outcome unknown (a connection that broke
+ * after the request went out, or 503 {@code /problems/outcome-unknown}), the request is retried with the same key and
+ * body, as README tells a client to, until an answer settles it (a 201, or anything unexpected) or {@link #RETRY_FOR}
+ * has passed; each retry is an attempt of its own, sent after a growing, jittered pause. A first attempt refused (the
+ * process is down: nothing was sent) or answered 503 "nothing was written" is not retried: retrying every request
+ * while the process restarts would meet it with a burst.
  */
 final class OrderLoad implements AutoCloseable {
     /** An answer later than this is a hang, whatever it says. */
     static final Duration HANG = Duration.ofSeconds(10);
     /** How long after its first attempt a request whose outcome is unknown is still retried. */
     static final Duration RETRY_FOR = Duration.ofSeconds(60);
-    /** The wait before retrying after a broken connection (a 503 says its own in Retry-After). */
-    private static final Duration RETRY_AFTER_CONNECTION_FAILURE = Duration.ofSeconds(1);
+    /** The first pause before a retry, doubled for each further one up to {@link #LONGEST_PAUSE}. */
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(8);
     private static final String OUTCOME_UNKNOWN_TYPE = "/problems/outcome-unknown";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,8 +62,10 @@ final class OrderLoad implements AutoCloseable {
         UNAVAILABLE,
         /** 503 problem+json {@code /problems/outcome-unknown}: the commit may or may not have happened. */
         OUTCOME_UNKNOWN,
-        /** No HTTP answer: refused, reset or closed (the process is down). */
-        CONNECTION_FAILED,
+        /** No connection (the process is down): the request was never sent, so nothing was written. */
+        CONNECTION_REFUSED,
+        /** The connection broke after the request went out (reset, closed): the order may or may not exist. */
+        CONNECTION_BROKEN,
         /** Anything else: another status, a malformed answer, or no answer within {@link #HANG}. */
         UNEXPECTED
     }
@@ -78,9 +86,9 @@ final class OrderLoad implements AutoCloseable {
             return !sentAt.isAfter(to) && !answeredAt.isBefore(from);
         }
 
-        /** Whether the request may or may not have placed its order by this attempt: retried with the same key. */
+        /** Whether this attempt may or may not have placed the order. */
         boolean outcomeUnknown() {
-            return outcome == Outcome.CONNECTION_FAILED || outcome == Outcome.OUTCOME_UNKNOWN;
+            return outcome == Outcome.CONNECTION_BROKEN || outcome == Outcome.OUTCOME_UNKNOWN;
         }
     }
 
@@ -115,10 +123,11 @@ final class OrderLoad implements AutoCloseable {
         int n = sequence.incrementAndGet();
         Request request = new Request(n, "fault-" + n, randomLines(), Instant.now());
         open.add(n);
-        send(request, 1);
+        send(request, 1, false);
     }
 
-    private void send(Request request, int attempt) {
+    /** @param unknownBefore whether an earlier attempt may have placed the order */
+    private void send(Request request, int attempt, boolean unknownBefore) {
         StringBuilder body = new StringBuilder("{\"customerId\":\"").append(request.customerId())
                 .append("\",\"items\":[");
         for (int i = 0; i < request.lines().size(); i++) {
@@ -134,8 +143,10 @@ final class OrderLoad implements AutoCloseable {
         client.sendAsync(http, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
             Attempt answer = classify(request, attempt, sentAt, response, failure);
             attempts.add(answer);
-            if (answer.outcomeUnknown() && Instant.now().isBefore(request.firstSentAt().plus(RETRY_FOR))) {
-                retryLater(request, attempt + 1, retryDelay(answer, response));
+            boolean unknown = unknownBefore || answer.outcomeUnknown();
+            boolean settled = answer.outcome() == Outcome.ACCEPTED || answer.outcome() == Outcome.UNEXPECTED;
+            if (unknown && !settled && Instant.now().isBefore(request.firstSentAt().plus(RETRY_FOR))) {
+                retryLater(request, attempt + 1, pause(attempt, response));
             } else {
                 open.remove(request.sequence());
             }
@@ -145,18 +156,26 @@ final class OrderLoad implements AutoCloseable {
 
     private void retryLater(Request request, int attempt, Duration delay) {
         try {
-            timer.schedule(() -> send(request, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> send(request, attempt, true), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
             open.remove(request.sequence());
         }
     }
 
-    private static Duration retryDelay(Attempt answer, HttpResponse<String> response) {
-        if (answer.outcome() != Outcome.OUTCOME_UNKNOWN) {
-            return RETRY_AFTER_CONNECTION_FAILURE;
+    /**
+     * The pause after attempt {@code attempt}: what a 503 asks for in Retry-After, else one that doubles with each
+     * attempt; between half and one and a half of it, so that the requests waiting out a restart do not all come back
+     * at once.
+     */
+    private static Duration pause(int attempt, HttpResponse<String> response) {
+        Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(attempt - 1, 3));
+        if (pause.compareTo(LONGEST_PAUSE) > 0) {
+            pause = LONGEST_PAUSE;
         }
-        long seconds = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
-        return Duration.ofSeconds(Math.clamp(seconds, 1, 10));
+        if (response != null && response.headers().firstValue("Retry-After").isPresent()) {
+            pause = Duration.ofSeconds(Math.clamp(Long.parseLong(response.headers().firstValue("Retry-After").get()), 1, 10));
+        }
+        return Duration.ofMillis(Math.round(pause.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble())));
     }
 
     private List<Line> randomLines() {
@@ -181,7 +200,8 @@ final class OrderLoad implements AutoCloseable {
                 return attempt(request, attempt, sentAt, answeredAt, Outcome.UNEXPECTED, null,
                         "no answer within " + HANG.toSeconds() + " s (" + detail + ")");
             }
-            Outcome outcome = cause instanceof IOException ? Outcome.CONNECTION_FAILED : Outcome.UNEXPECTED;
+            Outcome outcome = cause instanceof ConnectException ? Outcome.CONNECTION_REFUSED
+                    : cause instanceof IOException ? Outcome.CONNECTION_BROKEN : Outcome.UNEXPECTED;
             return attempt(request, attempt, sentAt, answeredAt, outcome, null, detail);
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("");

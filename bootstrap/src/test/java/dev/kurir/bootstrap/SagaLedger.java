@@ -32,8 +32,11 @@ import org.jdbi.v3.core.Jdbi;
 final class SagaLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SHOWN = 10;
-    /** What kurir's 503 says when it is sure the request wrote nothing (README: "nothing is written"). */
-    private static final String NOTHING_WRITTEN = "nothing was written";
+    /**
+     * What kurir's 503s say when they are sure the request wrote nothing: the database is away (README: "nothing is
+     * written"), or the API was at its limit of concurrent requests.
+     */
+    private static final List<String> NOTHING_WRITTEN = List.of("nothing was written", "nothing was done");
 
     private record OrderRow(String orderId, String customerId, String status, Instant createdAt) {
     }
@@ -113,7 +116,7 @@ final class SagaLedger {
         return List.copyOf(violations);
     }
 
-    /** What is allowed but worth knowing: which rows needed a retry, and why. */
+    /** What is allowed but worth knowing: which rows needed a retry, and why; orders committed without a 201. */
     List<String> notes() {
         return List.copyOf(notes);
     }
@@ -164,6 +167,7 @@ final class SagaLedger {
         Map<String, List<Attempt>> requests = attempts.stream().sorted(Comparator.comparing(Attempt::attempt))
                 .collect(Collectors.groupingBy(Attempt::customerId, LinkedHashMap::new, Collectors.toList()));
         List<String> missing = new ArrayList<>();
+        List<String> withoutAnswer = new ArrayList<>();
         for (List<Attempt> request : requests.values()) {
             Attempt last = request.getLast();
             List<OrderRow> made = byCustomer.getOrDefault(last.customerId(), List.of());
@@ -207,7 +211,11 @@ final class SagaLedger {
                         + " but wrote order " + made.getFirst().orderId());
             } else if (!made.isEmpty()) {
                 committedWithout201++;
+                withoutAnswer.add(last.customerId() + " (last answer: " + last.outcome() + " " + last.detail() + ")");
             }
+        }
+        if (!withoutAnswer.isEmpty()) {
+            notes.add(withoutAnswer.size() + " order(s) committed without a 201: " + first(withoutAnswer));
         }
         if (!missing.isEmpty()) {
             lost += missing.size();
@@ -226,7 +234,7 @@ final class SagaLedger {
      * was sent. (An order placed before it was placed by an earlier attempt whose outcome was unknown.)
      */
     private static boolean writtenBy(Attempt attempt, OrderRow order) {
-        return attempt.outcome() == Outcome.UNAVAILABLE && attempt.detail().contains(NOTHING_WRITTEN)
+        return attempt.outcome() == Outcome.UNAVAILABLE && NOTHING_WRITTEN.stream().anyMatch(attempt.detail()::contains)
                 && !order.createdAt().isBefore(attempt.sentAt());
     }
 

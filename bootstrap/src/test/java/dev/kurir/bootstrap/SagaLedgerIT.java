@@ -70,7 +70,7 @@ class SagaLedgerIT {
         placedAndConfirmed("order-2", "fault-1", T0.plusSeconds(1));
         key("fault-1", "order-2");
 
-        SagaLedger ledger = check(List.of(attempt("fault-1", 1, T0, Outcome.CONNECTION_FAILED, null),
+        SagaLedger ledger = check(List.of(attempt("fault-1", 1, T0, Outcome.CONNECTION_BROKEN, null),
                 attempt("fault-1", 2, T0.plusSeconds(1), Outcome.ACCEPTED, "order-2")), Set.of());
 
         assertEquals(1, ledger.duplicated(), ledger.violations().toString());
@@ -165,7 +165,8 @@ class SagaLedgerIT {
             case UNAVAILABLE -> "503 application/problem+json {\"detail\":\"the database cannot be reached; "
                     + "nothing was written, retry later\"}";
             case OUTCOME_UNKNOWN -> "503 application/problem+json {\"type\":\"/problems/outcome-unknown\"}";
-            case CONNECTION_FAILED -> "IOException: connection reset";
+            case CONNECTION_REFUSED -> "ConnectException: null";
+            case CONNECTION_BROKEN -> "IOException: connection reset";
             case UNEXPECTED -> "500";
         };
         return new Attempt(Integer.parseInt(customerId.replaceAll("\\D", "")), attempt, customerId, customerId,
