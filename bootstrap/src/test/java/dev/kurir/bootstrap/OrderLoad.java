@@ -168,13 +168,10 @@ final class OrderLoad implements AutoCloseable {
      * at once.
      */
     private static Duration pause(int attempt, HttpResponse<String> response) {
-        Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(attempt - 1, 3));
-        if (pause.compareTo(LONGEST_PAUSE) > 0) {
-            pause = LONGEST_PAUSE;
-        }
-        if (response != null && response.headers().firstValue("Retry-After").isPresent()) {
-            pause = Duration.ofSeconds(Math.clamp(Long.parseLong(response.headers().firstValue("Retry-After").get()), 1, 10));
-        }
+        Duration doubling = FIRST_PAUSE.multipliedBy(1L << Math.min(attempt - 1, 10));
+        Duration pause = response == null ? doubling : response.headers().firstValue("Retry-After")
+                .map(seconds -> Duration.ofSeconds(Math.clamp(Long.parseLong(seconds), 1, 10))).orElse(doubling);
+        pause = pause.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause;
         return Duration.ofMillis(Math.round(pause.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble())));
     }
 

@@ -167,23 +167,21 @@ final class SagaLedger {
         Map<String, List<Attempt>> requests = attempts.stream().sorted(Comparator.comparing(Attempt::attempt))
                 .collect(Collectors.groupingBy(Attempt::customerId, LinkedHashMap::new, Collectors.toList()));
         List<String> missing = new ArrayList<>();
+        List<String> madeTwice = new ArrayList<>();
+        List<String> unkeyed = new ArrayList<>();
         List<String> withoutAnswer = new ArrayList<>();
         for (List<Attempt> request : requests.values()) {
             Attempt last = request.getLast();
             List<OrderRow> made = byCustomer.getOrDefault(last.customerId(), List.of());
             if (made.size() > 1) {
                 duplicated += made.size() - 1;
-                violations.add("request " + last.customerId() + " (Idempotency-Key " + last.idempotencyKey()
-                        + ", " + request.size() + " attempt(s)) made " + made.size() + " orders: "
+                madeTwice.add(last.customerId() + " (" + request.size() + " attempt(s)): "
                         + made.stream().map(OrderRow::orderId).toList());
             }
-            for (OrderRow order : made) {
-                String keyed = orderOfKey.get(last.idempotencyKey());
-                if (!order.orderId().equals(keyed)) {
-                    violations.add("order " + order.orderId() + " of request " + last.customerId()
-                            + " is not the order of its Idempotency-Key " + last.idempotencyKey() + " (" + keyed + ")");
-                }
-            }
+            String keyed = orderOfKey.get(last.idempotencyKey());
+            made.stream().filter(order -> !order.orderId().equals(keyed))
+                    .forEach(order -> unkeyed.add(order.orderId() + " of " + last.customerId() + " (the key names "
+                            + keyed + ")"));
             List<Attempt> accepted = request.stream().filter(a -> a.outcome() == Outcome.ACCEPTED).toList();
             for (Attempt attempt : accepted) {
                 OrderRow order = orders.get(attempt.orderId());
@@ -213,6 +211,14 @@ final class SagaLedger {
                 committedWithout201++;
                 withoutAnswer.add(last.customerId() + " (last answer: " + last.outcome() + " " + last.detail() + ")");
             }
+        }
+        if (!madeTwice.isEmpty()) {
+            violations.add(madeTwice.size() + " request(s) made more than one order under one Idempotency-Key: "
+                    + first(madeTwice));
+        }
+        if (!unkeyed.isEmpty()) {
+            violations.add(unkeyed.size() + " order(s) are not the order of their request's Idempotency-Key: "
+                    + first(unkeyed));
         }
         if (!withoutAnswer.isEmpty()) {
             notes.add(withoutAnswer.size() + " order(s) committed without a 201: " + first(withoutAnswer));

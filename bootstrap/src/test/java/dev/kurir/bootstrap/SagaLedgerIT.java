@@ -74,8 +74,10 @@ class SagaLedgerIT {
                 attempt("fault-1", 2, T0.plusSeconds(1), Outcome.ACCEPTED, "order-2")), Set.of());
 
         assertEquals(1, ledger.duplicated(), ledger.violations().toString());
-        assertViolation(ledger, "request fault-1 (Idempotency-Key fault-1, 2 attempt(s)) made 2 orders");
-        assertViolation(ledger, "order order-1 of request fault-1 is not the order of its Idempotency-Key");
+        assertViolation(ledger, "1 request(s) made more than one order under one Idempotency-Key: "
+                + "[fault-1 (2 attempt(s)): [order-1, order-2]]");
+        assertViolation(ledger, "1 order(s) are not the order of their request's Idempotency-Key: "
+                + "[order-1 of fault-1 (the key names order-2)]");
     }
 
     @Test
@@ -84,7 +86,8 @@ class SagaLedgerIT {
 
         SagaLedger ledger = check(List.of(attempt("fault-1", 1, T0, Outcome.ACCEPTED, "order-1")), Set.of());
 
-        assertViolation(ledger, "order order-1 of request fault-1 is not the order of its Idempotency-Key fault-1 (null)");
+        assertViolation(ledger, "1 order(s) are not the order of their request's Idempotency-Key: "
+                + "[order-1 of fault-1 (the key names null)]");
     }
 
     @Test
