@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -127,7 +128,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
     private Handled applyOnArrival(InboxMessage message) {
         try (MessagingTracing.Scope traced = tracing.handling(message)) {
             try {
-                return handlerFor(message).handle(message);
+                return apply(message);
             } catch (RuntimeException e) {
                 traced.failed(reason(e));
                 throw e;
@@ -209,7 +210,7 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         Instant started = clock.instant();
         try {
             Handled outcome = unitOfWork.inTransaction(() -> {
-                Handled handled = handlerFor(message).handle(message);
+                Handled handled = apply(message);
                 if (!store.markProcessed(workerId, message.id())) {
                     throw new IllegalStateException("lease on inbox row " + message.id() + " was lost; rolled back");
                 }
@@ -245,6 +246,12 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
 
     private static String reason(RuntimeException e) {
         return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    }
+
+    /** Runs the message's handler; a handler that does not say what it did fails inside the transaction. */
+    private Handled apply(InboxMessage message) {
+        return Objects.requireNonNull(handlerFor(message).handle(message),
+                "the handler of " + message.eventType() + " returned no outcome");
     }
 
     private InboxHandler handlerFor(InboxMessage message) {

@@ -90,7 +90,8 @@ public final class OrdersRoutes implements RouteGroup {
      */
     private void cancel(Context ctx) {
         String reason = CancelOrderCommand.ON_REQUEST;
-        if (ctx.header("Content-Type") != null || ctx.req().getContentLengthLong() > 0) {
+        long length = ctx.req().getContentLengthLong(); // -1: not declared (chunked, or no body at all)
+        if (length > 0 || (length < 0 && ctx.header("Content-Type") != null)) {
             JsonNode given = JsonBody.of(ctx).root().get("reason");
             if (given != null && !given.isNull()) {
                 if (!given.isTextual()) {
