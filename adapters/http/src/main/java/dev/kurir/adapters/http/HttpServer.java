@@ -5,7 +5,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -44,7 +43,6 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             limit.ifPresent(config.router::handlerWrapper);
-            config.routes.before(HttpServer::refuseNul);
             groups.forEach(group -> group.register(config.routes));
             ProblemHandlers.register(config.routes);
             // The request logger runs after the exception handlers, so problem answers are counted with their status.
@@ -52,17 +50,6 @@ public final class HttpServer implements AutoCloseable {
                     m.requestCompleted(ctx.method().name(), route(ctx), ctx.statusCode(), millis / 1000.0)));
         });
         return new HttpServer(javalin.start());
-    }
-
-    /**
-     * PostgreSQL stores no NUL in text, so a filter holding one would fail its query: a query string with a NUL
-     * ({@code %00}) is the request's fault, refused before any route reads it. (Jetty refuses one in the path.)
-     */
-    private static void refuseNul(Context ctx) {
-        String query = ctx.queryString();
-        if (query != null && query.toLowerCase(Locale.ROOT).contains("%00")) {
-            throw Problem.badRequest("the query must not contain the NUL character (%00)");
-        }
     }
 
     /** The matched route's template, e.g. {@code /api/orders/{orderId}}: raw paths would make a label per id. */
