@@ -60,6 +60,12 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 throw new ConfigException("KURIR_DB_URL", "must start with jdbc:postgresql:// (a PostgreSQL JDBC URL "
                         + "such as jdbc:postgresql://127.0.0.1:5432/kurir)");
             }
+            // The driver logs a URL it cannot parse as it is, password and all, on the JVM's own logger.
+            String address = value.substring("jdbc:postgresql://".length()).split("\\?", 2)[0];
+            if (address.chars().filter(c -> c == '/').count() != 1) {
+                throw new ConfigException("KURIR_DB_URL", "must be jdbc:postgresql://host[:port]/database[?parameters] "
+                        + "(one '/' between the host part and the database)");
+            }
         });
         Path dataDir = optional(env, "KURIR_DATA_DIR").map(Path::of)
                 .orElse(Path.of(System.getProperty("user.home"), ".kurir"));

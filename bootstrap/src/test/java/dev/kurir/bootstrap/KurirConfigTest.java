@@ -153,6 +153,17 @@ class KurirConfigTest {
         assertFalse(database.getMessage().contains("s3cret"), database.getMessage());
         assertTrue(database.getMessage().startsWith("KURIR_DB_URL must start with jdbc:postgresql://"),
                 database.getMessage());
+        // URLs the driver cannot parse, which it would log whole (password included) on the JVM's own logger.
+        for (String unparsable : List.of("jdbc:postgresql://db:5432?password=db-s3cret",
+                "jdbc:postgresql://db:5432/kurir/?password=db-s3cret")) {
+            ConfigException refused = assertThrows(ConfigException.class,
+                    () -> KurirConfig.from(Map.of("KURIR_DB_URL", unparsable)));
+            assertFalse(refused.getMessage().contains("s3cret"), refused.getMessage());
+            assertTrue(refused.getMessage().startsWith("KURIR_DB_URL must be jdbc:postgresql://host[:port]/database"),
+                    refused.getMessage());
+        }
+        assertEquals("db:5432/kurir", KurirConfig.from(Map.of("KURIR_DB_URL",
+                "jdbc:postgresql://db:5432/kurir?password=a/b")).databaseUrl().orElseThrow().substring(18, 31));
         ConfigException broker = assertThrows(ConfigException.class, () -> KurirConfig.from(Map.of("KURIR_AMQP_URI",
                 "http://kurir:p@w0rd@rabbit:5672/")));
         assertFalse(broker.getMessage().contains("w0rd"), broker.getMessage());

@@ -221,6 +221,11 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         } catch (DatabaseUnavailableException e) {
             traced.failed(reason(e));
             throw e;
+        } catch (CommitOutcomeUnknownException e) {
+            // The database failed, not the message: handed back like an outage. If the commit went through, the
+            // row is PROCESSED and the hand-back (of PENDING rows only) leaves it so.
+            traced.failed(reason(e));
+            throw new DatabaseUnavailableException(reason(e), e);
         } catch (InvalidMessageException e) {
             traced.failed(e.getMessage());
             store.markFailed(workerId, message.id(), e.getMessage());

@@ -241,6 +241,19 @@ class InboxServiceTest {
     }
 
     @Test
+    void aWorker_whenTheCommitsOutcomeIsUnknown_countsNoAttempt_andHandsTheRowBack() {
+        IncomingDelivery delivery = pending();
+        unitOfWork.commitOutcomeUnknown = true;
+
+        inbox.processBatch(WORKER);
+
+        InMemoryInboxStore.Row row = store.row(delivery);
+        assertEquals(0, row.retryCount, "the database failed, not the message");
+        assertNull(row.lockedBy, "handed back: if the commit did go through, the row is PROCESSED and stays so");
+        assertEquals(List.of("database unavailable"), told);
+    }
+
+    @Test
     void aWorker_handsTheRestOfItsBatchBack_onceHalfTheLeaseIsUsed() {
         List<IncomingDelivery> rows = List.of(pending(), pending(), pending());
         behaviour = message -> {

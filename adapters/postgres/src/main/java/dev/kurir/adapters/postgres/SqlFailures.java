@@ -30,16 +30,22 @@ final class SqlFailures {
 
     /**
      * The database refused the data itself, so the same write would fail again: SQLSTATE class 22 (data exception: a
-     * character the column cannot hold, a value too long or out of range) or 23 (integrity constraint violation).
+     * character the column cannot hold, a value too long or out of range), 23502 (a NOT NULL column without a value) or
+     * 23514 (a CHECK constraint). Not the rest of class 23: the inbox insert has {@code ON CONFLICT (message_id)}, so a
+     * unique, foreign-key or exclusion violation there says the database is wrong (e.g. a sequence behind its table
+     * after a restore), not the message, and must not dead-letter every delivery.
      */
     static Optional<SQLException> refusedData(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && isRefusedData(sql.getSQLState())) {
                 return Optional.of(sql);
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean isRefusedData(String sqlState) {
+        return sqlState.startsWith("22") || sqlState.equals("23502") || sqlState.equals("23514");
     }
 
     /** The failure as a {@link DatabaseUnavailableException} when it is a connection failure; otherwise as it is. */
