@@ -280,20 +280,21 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
         }
 
         private void record(String owner, List<PublishOutcome> outcomes) {
-            List<Long> sent = new ArrayList<>();
-            for (PublishOutcome outcome : outcomes) {
-                OutboundMessage message = outcome.message();
-                switch (outcome.status()) {
-                    case CONFIRMED -> sent.add(message.id());
-                    case UNROUTABLE -> postpone(owner, message, outcome.failure());
-                    case FAILED -> countFailedAttempt(owner, message, outcome.failure());
-                }
-            }
+            // The confirmed rows first: should the database fail on a later write, they are not published again.
+            List<Long> sent = outcomes.stream().filter(PublishOutcome::isConfirmed)
+                    .map(outcome -> outcome.message().id()).toList();
             if (!sent.isEmpty()) {
                 quietly(() -> store.markSent(owner, sent));
                 var now = clock.instant();
                 outcomes.stream().filter(PublishOutcome::isConfirmed).forEach(outcome -> listener.published(module,
                         workerId, outcome.message(), Duration.between(outcome.message().createdAt(), now)));
+            }
+            for (PublishOutcome outcome : outcomes) {
+                switch (outcome.status()) {
+                    case CONFIRMED -> { }
+                    case UNROUTABLE -> postpone(owner, outcome.message(), outcome.failure());
+                    case FAILED -> countFailedAttempt(owner, outcome.message(), outcome.failure());
+                }
             }
         }
 

@@ -196,6 +196,20 @@ class OutboxRelayTest {
     }
 
     @Test
+    void confirmedRows_areMarkedSent_evenWhenRecordingAnotherRowsFailureFails() throws InterruptedException {
+        long nacked = table.insert(null).id();
+        long confirmed = table.insert(null).id();
+        MessagePublisher broker = batch -> batch.stream().map(message -> message.id() == nacked
+                ? PublishOutcome.failed(message, "nacked by the broker") : PublishOutcome.confirmed(message)).toList();
+        table.attemptsDown = true;
+        try (OutboxRelay relay = relay(broker, 1, 100, NO_POLL)) {
+            relay.start();
+            await(() -> table.row(confirmed).startsWith("SENT"), "the confirmed row marked SENT");
+            assertEquals(1, events.count("published"), "published once, not again after its lease");
+        }
+    }
+
+    @Test
     void confirmsThatTimeOut_releaseTheBatchUntouched_andItIsSentAgain_countedOnce() throws InterruptedException {
         List<Integer> attempts = new CopyOnWriteArrayList<>();
         MessagePublisher slowToConfirm = batch -> {
@@ -328,6 +342,8 @@ class OutboxRelayTest {
         private long nextId = 1;
         private int claims;
         volatile boolean down;
+        /** Recording a failed or returned attempt fails (the database went away after the publish). */
+        volatile boolean attemptsDown;
 
         private static final class Row {
             final OutboundMessage message;
@@ -404,6 +420,9 @@ class OutboxRelayTest {
 
         @Override
         public synchronized void scheduleRetry(String workerId, long id, String error, Instant nextAttemptAt) {
+            if (attemptsDown) {
+                throw new IllegalStateException("the database is down");
+            }
             settle(workerId, List.of(id), "PENDING", 1, error, nextAttemptAt);
         }
 
