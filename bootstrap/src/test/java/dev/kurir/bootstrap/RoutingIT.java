@@ -63,6 +63,10 @@ class RoutingIT {
     void anOrderCreatedWithNoQueueBound_waitsWithoutUsingARetry_andIsDeliveredOnceTheBindingIsBack()
             throws Exception {
         String sku = createItem(10);
+        // One order through first: the relay declares its topology when it first connects, which would bind the
+        // queue again had it not connected yet (on the embedded broker it connects with its first publish).
+        String first = placeOrder(sku, 1);
+        Eventually.await("a first order decided", SOON, () -> "CONFIRMED".equals(order(first).get("status").asText()));
         double returnedBefore = unroutableCount();
         try (Connection amqp = amqp(); Channel channel = amqp.createChannel()) {
             channel.queueUnbind("items.order-events", "orders", "order.*");
@@ -89,7 +93,7 @@ class RoutingIT {
             Map<String, Object> sent = outboxRow(orderId);
             assertEquals("SENT", sent.get("status"), sent.toString());
             assertEquals(0, sent.get("retry_count"), sent.toString());
-            assertEquals(7, stock(sku));
+            assertEquals(6, stock(sku));
         }
     }
 

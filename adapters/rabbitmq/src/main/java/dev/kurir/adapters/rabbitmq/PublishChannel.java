@@ -33,6 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The listeners run on the connection's I/O thread, hence the lock.
  */
 final class PublishChannel {
+    /** How long a nack waits for the return that may follow it (Qpid). */
+    private static final Duration RETURN_AFTER_NACK = Duration.ofMillis(200);
+
     private final Channel channel;
     private final Lock lock = new ReentrantLock();
     private final Condition answered = lock.newCondition();
@@ -142,6 +145,12 @@ final class PublishChannel {
                 }
                 remaining = answered.awaitNanos(remaining);
             }
+            // Qpid nacks an unroutable mandatory message and returns it only after the nack (RabbitMQ returns before
+            // it acks): a nack waits a moment for its return, or a missing route would count as a failed attempt.
+            long grace = RETURN_AFTER_NACK.toNanos();
+            while (grace > 0 && shutdown == null && nackedWithoutReturn()) {
+                grace = answered.awaitNanos(grace);
+            }
             boolean allAnswered = Arrays.stream(states).allMatch(state -> state != State.PENDING);
             if (!allAnswered && !Reasons.isChannelFault(shutdown)) {
                 throw new BrokerUnavailableException("connection to the broker lost: " + Reasons.of(shutdown),
@@ -158,6 +167,15 @@ final class PublishChannel {
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean nackedWithoutReturn() {
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] == State.NACKED && returned[i] == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private PublishOutcome outcome(OutboundMessage message, int index) {
@@ -197,6 +215,7 @@ final class PublishChannel {
                 returned[index] = "unroutable: no queue bound to exchange " + message.getExchange()
                         + " with routing key " + message.getRoutingKey() + " (reply " + message.getReplyCode() + " "
                         + message.getReplyText() + ")";
+                answered.signalAll();
             }
         } finally {
             lock.unlock();
