@@ -281,13 +281,13 @@ public final class OutboxRelay implements RelayHandOff, AutoCloseable {
 
         private void record(String owner, List<PublishOutcome> outcomes) {
             // The confirmed rows first: should the database fail on a later write, they are not published again.
-            List<Long> sent = outcomes.stream().filter(PublishOutcome::isConfirmed)
-                    .map(outcome -> outcome.message().id()).toList();
+            List<OutboundMessage> sent = outcomes.stream().filter(PublishOutcome::isConfirmed)
+                    .map(PublishOutcome::message).toList();
             if (!sent.isEmpty()) {
-                quietly(() -> store.markSent(owner, sent));
+                quietly(() -> store.markSent(owner, sent.stream().map(OutboundMessage::id).toList()));
                 var now = clock.instant();
-                outcomes.stream().filter(PublishOutcome::isConfirmed).forEach(outcome -> listener.published(module,
-                        workerId, outcome.message(), Duration.between(outcome.message().createdAt(), now)));
+                sent.forEach(message -> listener.published(module, workerId, message,
+                        Duration.between(message.createdAt(), now)));
             }
             for (PublishOutcome outcome : outcomes) {
                 switch (outcome.status()) {

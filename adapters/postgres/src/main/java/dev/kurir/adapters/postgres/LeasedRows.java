@@ -79,29 +79,23 @@ final class LeasedRows {
     }
 
     void scheduleRetry(String workerId, long id, String error, Instant nextAttemptAt) {
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        UPDATE <table>
-                        SET retry_count = retry_count + 1, error = :error, next_attempt_at = :nextAttemptAt,
-                            locked_by = NULL, locked_at = NULL, updated_at = now()
-                        WHERE id = :id AND locked_by = :workerId AND status = 'PENDING'
-                        """)
-                .define("table", table)
-                .bind("error", errorText(error))
-                .bind("nextAttemptAt", nextAttemptAt.atOffset(ZoneOffset.UTC))
-                .bind("id", id)
-                .bind("workerId", workerId)
-                .execute());
+        reschedule(workerId, id, error, nextAttemptAt, 1);
     }
 
     /** As {@link #scheduleRetry}, but no attempt is counted: {@code retry_count} stays as it is. */
     void postpone(String workerId, long id, String error, Instant nextAttemptAt) {
+        reschedule(workerId, id, error, nextAttemptAt, 0);
+    }
+
+    private void reschedule(String workerId, long id, String error, Instant nextAttemptAt, int attempts) {
         jdbi.useHandle(handle -> handle.createUpdate("""
                         UPDATE <table>
-                        SET error = :error, next_attempt_at = :nextAttemptAt, locked_by = NULL, locked_at = NULL,
-                            updated_at = now()
+                        SET retry_count = retry_count + :attempts, error = :error, next_attempt_at = :nextAttemptAt,
+                            locked_by = NULL, locked_at = NULL, updated_at = now()
                         WHERE id = :id AND locked_by = :workerId AND status = 'PENDING'
                         """)
                 .define("table", table)
+                .bind("attempts", attempts)
                 .bind("error", errorText(error))
                 .bind("nextAttemptAt", nextAttemptAt.atOffset(ZoneOffset.UTC))
                 .bind("id", id)
