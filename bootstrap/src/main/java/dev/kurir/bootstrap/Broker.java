@@ -2,11 +2,14 @@ package dev.kurir.bootstrap;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.kurir.adapters.rabbitmq.QueueMismatchException;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
+import dev.kurir.adapters.rabbitmq.RabbitTopology;
 import dev.kurir.embedded.broker.EmbeddedBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,29 +20,65 @@ final class Broker implements AutoCloseable {
 
     private final String uri;
     private final Optional<EmbeddedBroker> embedded;
+    private final RabbitTopology topology;
 
-    private Broker(String uri, Optional<EmbeddedBroker> embedded) {
+    private Broker(String uri, Optional<EmbeddedBroker> embedded, RabbitTopology topology) {
         this.uri = uri;
         this.embedded = embedded;
+        this.topology = topology;
     }
 
+    /**
+     * The configured RabbitMQ, on which the topology is declared once now so that queues of the other type stop the
+     * start; or an embedded broker.
+     *
+     * @throws ConfigException if a queue exists with other arguments than {@code KURIR_AMQP_QUEUE_TYPE} asks for
+     */
     static Broker open(KurirConfig config) {
+        RabbitTopology topology = RabbitTopology.of(config.modules(), config.amqpQueueType());
         if (config.amqpUri().isPresent()) {
-            return new Broker(config.amqpUri().get(), Optional.empty());
+            Broker broker = new Broker(config.amqpUri().get(), Optional.empty(), topology);
+            broker.declareTopology(config);
+            return broker;
         }
         Path workDir = config.dataDir().resolve("broker").toAbsolutePath();
         try {
             EmbeddedBroker broker = EmbeddedBroker.start(workDir, 0);
             log.info("started an embedded AMQP broker (Apache Qpid, in memory) on 127.0.0.1:{}; messages not yet "
-                    + "consumed are lost when kurir stops (set KURIR_AMQP_URI to use RabbitMQ)", broker.port());
-            return new Broker(broker.amqpUri(), Optional.of(broker));
+                    + "consumed are lost when kurir stops, and its queues are its own whatever KURIR_AMQP_QUEUE_TYPE "
+                    + "says (set KURIR_AMQP_URI to use RabbitMQ)", broker.port());
+            return new Broker(broker.amqpUri(), Optional.of(broker), topology);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the embedded AMQP broker: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * A broker that cannot be reached now is not a reason to stop: the outbox keeps the events, and the relays and
+     * consumers declare the topology when they connect. A queue of the other type is: it would refuse every
+     * declaration until someone changes the configuration or the queue.
+     */
+    private void declareTopology(KurirConfig config) {
+        try (Connection connection = RabbitConnections.factory(uri, "kurir-topology").newConnection()) {
+            topology.declare(connection);
+        } catch (QueueMismatchException e) {
+            throw new ConfigException("KURIR_AMQP_QUEUE_TYPE", "is " + config.amqpQueueType().name()
+                    .toLowerCase(Locale.ROOT) + ", but " + e.getMessage() + ": set KURIR_AMQP_QUEUE_TYPE to the type "
+                    + "the existing queues have, or move their messages to queues of the new type "
+                    + "(docs/messaging.md, \"Queue types\")");
+        } catch (Exception e) {
+            log.atWarn().addKeyValue("reason", e.getMessage())
+                    .log("could not declare the topology at start-up; the relays and consumers will when they connect");
+        }
+    }
+
     String uri() {
         return uri;
+    }
+
+    /** What this process declares on the broker whenever it connects. */
+    RabbitTopology topology() {
+        return topology;
     }
 
     /**

@@ -148,7 +148,7 @@ public final class Kurir implements AutoCloseable {
             MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
                     retentionMetrics, new OutageWatch("orders", deadlineJob::outageSeen)));
             Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
-            Messaging messaging = new Messaging(config, broker.uri(), jdbi, unitOfWork, listener, messagingMetrics,
+            Messaging messaging = new Messaging(config, broker, jdbi, unitOfWork, listener, messagingMetrics,
                     retentionMetrics, tracing, admin, backlogs, clock, shutdown);
             List<RouteGroup> apiRoutes = new ArrayList<>();
 
@@ -210,16 +210,16 @@ public final class Kurir implements AutoCloseable {
      * Builds and starts each module's relay, inbox, retention job and operator access, registering each part in
      * its shutdown phase. A module only ever touches its own schema and declares only the topology it needs.
      */
-    private record Messaging(KurirConfig config, String brokerUri, Jdbi jdbi, JdbiUnitOfWork unitOfWork,
+    private record Messaging(KurirConfig config, Broker broker, Jdbi jdbi, JdbiUnitOfWork unitOfWork,
                              MessagingListener listener, MetricsMessagingListener metrics,
                              RetentionMetrics retentionMetrics, MessagingTracing tracing,
                              MessageAdministration admin, Map<String, MessageBacklog> backlogs, Clock clock,
                              Shutdown shutdown) {
 
         OutboxRelay relay(String module, String appId) {
-            ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-relay");
+            ConnectionFactory connections = RabbitConnections.factory(broker.uri(), "kurir-" + module + "-relay");
             RabbitMessagePublisher publisher = shutdown.add(Phase.CONNECTIONS,
-                    new RabbitMessagePublisher(connections, appId, KurirConfig.CONFIRM_TIMEOUT, config.modules()));
+                    new RabbitMessagePublisher(connections, appId, KurirConfig.CONFIRM_TIMEOUT, broker.topology()));
             OutboxRelay relay = shutdown.add(Phase.RELAYS, new OutboxRelay(module,
                     new JdbiOutboxStore(jdbi, schemaOf(module)), publisher, config.messaging(), listener, tracing,
                     clock));
@@ -232,9 +232,9 @@ public final class Kurir implements AutoCloseable {
             InboxService inbox = shutdown.add(Phase.INBOX, new InboxService(module, new JdbiInboxStore(jdbi, schema),
                     handlers, unitOfWork, config.messaging(), listener, tracing, clock));
             inbox.start();
-            ConnectionFactory connections = RabbitConnections.factory(brokerUri, "kurir-" + module + "-inbox");
+            ConnectionFactory connections = RabbitConnections.factory(broker.uri(), "kurir-" + module + "-inbox");
             RabbitInboxConsumer consumer = shutdown.add(Phase.CONSUMERS, new RabbitInboxConsumer(connections,
-                    QUEUES.get(module), inbox, config.amqpPrefetch(), config.amqpConsumers(), config.modules()));
+                    QUEUES.get(module), inbox, config.amqpPrefetch(), config.amqpConsumers(), broker.topology()));
             consumer.start();
 
             admin.register(module, JdbiMessageAdminStore.outbox(jdbi, schema), JdbiMessageAdminStore.inbox(jdbi, schema),

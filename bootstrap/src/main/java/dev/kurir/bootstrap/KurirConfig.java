@@ -1,11 +1,13 @@
 package dev.kurir.bootstrap;
 
+import dev.kurir.adapters.rabbitmq.QueueType;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.application.messaging.MessagingSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +19,7 @@ import java.util.regex.Pattern;
  *
  * @param databaseUrl empty to run on the embedded PostgreSQL kept under {@code dataDir}
  * @param amqpUri     empty to run an embedded AMQP broker in the process
+ * @param amqpQueueType the type of the inbox and dead-letter queues kurir declares on RabbitMQ
  * @param adminToken  the operator API's bearer token; empty turns the operator API off
  * @param retention   how long SENT and PROCESSED rows (and idempotency keys) are kept
  * @param modules     the business modules this process runs: {@code orders}, {@code items} or both
@@ -26,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
-                          int databasePoolSize, int apiConcurrency, Optional<String> amqpUri, int amqpPrefetch, int amqpConsumers,
+                          int databasePoolSize, int apiConcurrency, Optional<String> amqpUri, QueueType amqpQueueType, int amqpPrefetch, int amqpConsumers,
                           MessagingSettings messaging, Optional<String> adminToken, Duration retention,
                           Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout,
                           Duration orderDeadline) {
@@ -34,7 +37,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
             "KURIR_DATA_DIR", "KURIR_HTTP_HOST", "KURIR_HTTP_PORT", "KURIR_MANAGEMENT_PORT", "KURIR_ENVIRONMENT",
-            "KURIR_DB_POOL_SIZE", "KURIR_API_CONCURRENCY", "KURIR_LOG_FORMAT", "KURIR_AMQP_URI", "KURIR_AMQP_PREFETCH", "KURIR_AMQP_CONSUMERS",
+            "KURIR_DB_POOL_SIZE", "KURIR_API_CONCURRENCY", "KURIR_LOG_FORMAT", "KURIR_AMQP_URI", "KURIR_AMQP_QUEUE_TYPE", "KURIR_AMQP_PREFETCH", "KURIR_AMQP_CONSUMERS",
             "KURIR_OUTBOX_WORKERS", "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_INBOX_BATCH_SIZE",
             "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
@@ -115,7 +118,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         return new KurirConfig(url, optional(env, "KURIR_DB_USER").orElse("postgres"),
                 optional(env, "KURIR_DB_PASSWORD").orElse(""), dataDir,
                 optional(env, "KURIR_HTTP_HOST").orElse("0.0.0.0"), httpPort, managementPort, environment,
-                poolSize, apiConcurrency, amqpUri,
+                poolSize, apiConcurrency, amqpUri, queueType(env),
                 integer(env, "KURIR_AMQP_PREFETCH", 100, 1, 10_000),
                 integer(env, "KURIR_AMQP_CONSUMERS", 4, 1, 64), messaging, adminToken,
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
@@ -130,6 +133,16 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             throw new ConfigException("KURIR_ORDER_DEADLINE", "must be at least 1s, was " + deadline.toMillis() + "ms");
         }
         return deadline;
+    }
+
+    /** {@code quorum} (the default: replicated, what RabbitMQ recommends for durable queues) or {@code classic}. */
+    private static QueueType queueType(Map<String, String> env) {
+        String value = optional(env, "KURIR_AMQP_QUEUE_TYPE").orElse("quorum");
+        return switch (value) {
+            case "quorum" -> QueueType.QUORUM;
+            case "classic" -> QueueType.CLASSIC;
+            default -> throw new ConfigException("KURIR_AMQP_QUEUE_TYPE", "must be quorum or classic, was " + value);
+        };
     }
 
     /** {@code orders,items} (the default), {@code orders} or {@code items}. */
@@ -239,7 +252,8 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 + ", user=" + databaseUser
                 + ", http=" + httpHost + ":" + httpPort + ", management=" + managementPort
                 + ", environment=" + environment + ", pool=" + databasePoolSize + ", api_concurrency=" + apiConcurrency
-                + ", broker=" + amqpUri.map(RabbitConnections::describe).orElse("embedded") + ", " + messaging
+                + ", broker=" + amqpUri.map(RabbitConnections::describe).orElse("embedded")
+                + ", queue_type=" + amqpQueueType.name().toLowerCase(Locale.ROOT) + ", " + messaging
                 + ", admin=" + (adminToken.isPresent() ? "on" : "off") + ", retention=" + retention
                 + ", order_deadline=" + orderDeadline
                 + ", modules=" + new TreeSet<>(modules) + itemsUrl.map(u -> ", items=" + Redaction.httpUrl(u)).orElse("")

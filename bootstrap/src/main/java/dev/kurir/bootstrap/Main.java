@@ -43,6 +43,10 @@ public final class Main {
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(kurir, config.shutdownTimeout()),
                     "kurir-shutdown"));
+        } catch (ConfigException e) {
+            // Found only once kurir reached what it configures (e.g. the broker's queues): still one line, no trace.
+            log.error("invalid configuration: {}", e.getMessage());
+            System.exit(2);
         } catch (RuntimeException | Error e) {
             log.error("kurir could not start: {}", e.getMessage(), e);
             System.exit(1);

@@ -15,6 +15,7 @@ import dev.kurir.adapters.postgres.JdbiUnitOfWork;
 import dev.kurir.adapters.postgres.ModuleSchema;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
+import dev.kurir.adapters.rabbitmq.QueueType;
 import dev.kurir.adapters.rabbitmq.RabbitTopology;
 import dev.kurir.application.messaging.InboxService;
 import dev.kurir.application.messaging.MessagingListener;
@@ -68,7 +69,7 @@ class InboxConsumerIT {
         jdbi = Jdbi.create(database.dataSource());
         broker = TestBroker.create();
         connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
-        RabbitTopology.declareFor(connection, Set.of("orders", "items"));
+        RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection);
         channel = connection.createChannel();
         channel.confirmSelect();
     }
@@ -95,7 +96,7 @@ class InboxConsumerIT {
                         Duration.ofSeconds(30)),
                 new MessagingListener() { }, MessagingTracing.NONE, Clock.systemUTC());
         consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                inbox, 10, 2, Set.of());
+                inbox, 10, 2, RabbitTopology.none());
         consumer.start();
     }
 

@@ -1,10 +1,16 @@
 package dev.kurir.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Connection;
+import dev.kurir.adapters.rabbitmq.QueueType;
+import dev.kurir.adapters.rabbitmq.RabbitConnections;
+import dev.kurir.adapters.rabbitmq.RabbitTopology;
 import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.nio.file.Files;
@@ -12,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -90,6 +97,35 @@ class JarSmokeIT {
             assertTrue(kurir.output().contains("invalid configuration: KURIR_HTTP_PORT must be an integer"),
                     kurir.output());
         }
+    }
+
+    @Test
+    void jar_onClassicQueues_withTheDefaultQuorumType_exitsWithOneClearMessage() throws Exception {
+        try (TestDatabase database = TestDatabase.create();
+             TestBroker broker = TestBroker.create();
+             Connection connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection()) {
+            assumeTrue("RabbitMQ".equals(String.valueOf(connection.getServerProperties().get("product"))),
+                    "queue types are RabbitMQ's; the embedded broker ignores them");
+            // What kurir declared before quorum queues were its default.
+            RabbitTopology.of(Set.of("orders", "items"), QueueType.CLASSIC).declare(connection);
+
+            try (KurirProcess kurir = KurirProcess.start(KurirProcess.externalParts(database, broker))) {
+                assertEquals(2, kurir.awaitExit(Duration.ofSeconds(60)), kurir.output());
+                String output = kurir.output();
+                assertTrue(output.contains("invalid configuration: KURIR_AMQP_QUEUE_TYPE is quorum, but the queue "
+                        + "'kurir.dead-letter' exists on the broker with other arguments"), output);
+                assertFalse(output.contains("stack_trace"), "one message, no stack trace:\n" + output);
+            }
+            try (KurirProcess classic = KurirProcess.start(withClassicQueues(database, broker), "--exit-when-ready")) {
+                assertEquals(0, classic.awaitExit(Duration.ofSeconds(60)), classic.output());
+            }
+        }
+    }
+
+    private static Map<String, String> withClassicQueues(TestDatabase database, TestBroker broker) {
+        Map<String, String> env = KurirProcess.externalParts(database, broker);
+        env.put("KURIR_AMQP_QUEUE_TYPE", "classic");
+        return env;
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kurir.adapters.rabbitmq.QueueType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +25,20 @@ class KurirConfigTest {
         assertEquals(Path.of(System.getProperty("user.home"), ".kurir"), config.dataDir());
         assertEquals(4, config.amqpConsumers());
         assertEquals(5, config.apiConcurrency(), "half the pool");
+        assertEquals(QueueType.QUORUM, config.amqpQueueType());
     }
 
     @Test
     void values_areRead() {
         KurirConfig config = KurirConfig.from(Map.of("KURIR_DB_URL", "jdbc:postgresql://db:5432/kurir",
                 "KURIR_HTTP_PORT", "9000", "KURIR_MANAGEMENT_PORT", "9001", "KURIR_ENVIRONMENT", "staging",
-                "KURIR_DATA_DIR", "/var/lib/kurir", "KURIR_AMQP_CONSUMERS", "6"));
+                "KURIR_DATA_DIR", "/var/lib/kurir", "KURIR_AMQP_CONSUMERS", "6", "KURIR_AMQP_QUEUE_TYPE", "classic"));
         assertEquals(Optional.of("jdbc:postgresql://db:5432/kurir"), config.databaseUrl());
         assertEquals(9000, config.httpPort());
         assertEquals("staging", config.environment());
         assertEquals(Path.of("/var/lib/kurir"), config.dataDir());
         assertEquals(6, config.amqpConsumers());
+        assertEquals(QueueType.CLASSIC, config.amqpQueueType());
     }
 
     @Test
@@ -51,6 +54,7 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_POLL_INTERVAL", Map.of("KURIR_POLL_INTERVAL", "0s"));
         assertMessageStartsWith("KURIR_OUTBOX_WORKERS", Map.of("KURIR_OUTBOX_WORKERS", "0"));
         assertMessageStartsWith("KURIR_AMQP_CONSUMERS", Map.of("KURIR_AMQP_CONSUMERS", "65"));
+        assertMessageStartsWith("KURIR_AMQP_QUEUE_TYPE", Map.of("KURIR_AMQP_QUEUE_TYPE", "mirrored"));
         assertMessageStartsWith("KURIR_API_CONCURRENCY", Map.of("KURIR_API_CONCURRENCY", "11"));
         assertMessageStartsWith("KURIR_MAX_RETRIES", Map.of("KURIR_MAX_RETRIES", "-1"));
         assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));

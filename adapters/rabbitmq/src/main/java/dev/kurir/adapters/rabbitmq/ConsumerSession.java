@@ -10,7 +10,6 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -39,7 +38,7 @@ final class ConsumerSession {
 
     /** Connects, declares the topology, and subscribes {@code consumers} channels to the queue. */
     static ConsumerSession open(ConnectionFactory factory, String queue, int prefetch, int consumers,
-                                Set<String> declareOnConnect, DeliveryHandler handler)
+                                RabbitTopology topology, DeliveryHandler handler)
             throws IOException, TimeoutException {
         // A thread per subscription, named for the queue: the "thread" field of the handlers' log lines says which.
         AtomicInteger threads = new AtomicInteger();
@@ -56,7 +55,7 @@ final class ConsumerSession {
             throw e;
         }
         try {
-            RabbitTopology.declareFor(connection, declareOnConnect);
+            topology.declare(connection);
             ConsumerSession session = new ConsumerSession(connection, dispatch);
             connection.addShutdownListener(cause -> session.end(why("connection", cause)));
             for (int i = 0; i < consumers; i++) {

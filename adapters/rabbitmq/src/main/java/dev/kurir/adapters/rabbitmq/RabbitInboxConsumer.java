@@ -6,7 +6,6 @@ import dev.kurir.application.messaging.port.in.InboxReceiver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,7 +40,7 @@ public final class RabbitInboxConsumer implements AutoCloseable {
     private final String queue;
     private final int prefetch;
     private final int consumers;
-    private final Set<String> declareOnConnect;
+    private final RabbitTopology topology;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final DeliveryHandler handler;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -52,7 +51,7 @@ public final class RabbitInboxConsumer implements AutoCloseable {
 
     /** A consumer that declares no topology; the queue must exist. */
     public RabbitInboxConsumer(ConnectionFactory factory, String queue, InboxReceiver receiver, int prefetch) {
-        this(factory, queue, receiver, prefetch, 1, Set.of());
+        this(factory, queue, receiver, prefetch, 1, RabbitTopology.none());
     }
 
     /**
@@ -60,18 +59,17 @@ public final class RabbitInboxConsumer implements AutoCloseable {
      * @param queue            the queue to consume, e.g. {@value RabbitTopology#ITEMS_ORDER_EVENTS_QUEUE}
      * @param prefetch         how many unacked deliveries the broker may push to each subscription (1..65535)
      * @param consumers        how many subscriptions on the connection, i.e. deliveries handled at once (1..64)
-     * @param declareOnConnect the modules whose topology {@link RabbitTopology#declareFor} declares on every
-     *                         (re)connect, so that the queue exists even on a broker that lost it
+     * @param topology         what it declares on every (re)connect, so that the queue exists even on a broker that lost it
      * @throws IllegalArgumentException if the factory recovers automatically, or {@code prefetch} or
      *                                  {@code consumers} is out of range
      */
     public RabbitInboxConsumer(ConnectionFactory factory, String queue, InboxReceiver receiver, int prefetch,
-                               int consumers, Set<String> declareOnConnect) {
+                               int consumers, RabbitTopology topology) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.prefetch = prefetch;
         this.consumers = consumers;
-        this.declareOnConnect = Set.copyOf(declareOnConnect);
+        this.topology = Objects.requireNonNull(topology, "topology");
         this.handler = new DeliveryHandler(queue, Objects.requireNonNull(receiver, "receiver"), stopped);
         if (factory.isAutomaticRecoveryEnabled()) {
             throw new IllegalArgumentException("the factory must not recover automatically: the consumer reconnects "
@@ -139,7 +137,7 @@ public final class RabbitInboxConsumer implements AutoCloseable {
         String broker = RabbitConnections.describe(factory);
         while (stopped.getCount() > 0) {
             try {
-                ConsumerSession opened = ConsumerSession.open(factory, queue, prefetch, consumers, declareOnConnect,
+                ConsumerSession opened = ConsumerSession.open(factory, queue, prefetch, consumers, topology,
                         handler);
                 session = opened;
                 if (stopped.getCount() == 0) {

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -30,7 +29,7 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
     private final ConnectionFactory factory;
     private final String appId;
     private final Duration confirmTimeout;
-    private final Set<String> declareOnConnect;
+    private final RabbitTopology topology;
     private final Deque<PublishChannel> idleChannels = new ConcurrentLinkedDeque<>();
     private final Object connectionLock = new Object();
     private Connection connection; // guarded by connectionLock
@@ -39,7 +38,7 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
 
     /** A publisher that declares no topology: the exchanges must exist. */
     public RabbitMessagePublisher(ConnectionFactory factory, String appId, Duration confirmTimeout) {
-        this(factory, appId, confirmTimeout, Set.of());
+        this(factory, appId, confirmTimeout, RabbitTopology.none());
     }
 
     /**
@@ -48,16 +47,15 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
      * @param appId            the sending service, sent as {@code app_id}: {@code order-service}, {@code item-service}
      *                         or {@code kurir}
      * @param confirmTimeout   how long a call waits for the broker's confirms before giving up on the connection
-     * @param declareOnConnect the modules whose topology {@link RabbitTopology#declareFor} declares on every
-     *                         (re)connect
+     * @param topology         what it declares on every (re)connect
      * @throws IllegalArgumentException if the factory recovers automatically, or an argument is blank or not positive
      */
     public RabbitMessagePublisher(ConnectionFactory factory, String appId, Duration confirmTimeout,
-                                  Set<String> declareOnConnect) {
+                                  RabbitTopology topology) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.appId = Objects.requireNonNull(appId, "appId");
         this.confirmTimeout = Objects.requireNonNull(confirmTimeout, "confirmTimeout");
-        this.declareOnConnect = Set.copyOf(declareOnConnect);
+        this.topology = Objects.requireNonNull(topology, "topology");
         if (factory.isAutomaticRecoveryEnabled()) {
             throw new IllegalArgumentException("the factory must not recover automatically: the publisher reconnects "
                     + "by itself (use RabbitConnections.factory)");
@@ -165,7 +163,7 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
             throw new BrokerUnavailableException("cannot connect to the broker at " + broker + ": " + Reasons.of(e), e);
         }
         try {
-            RabbitTopology.declareFor(fresh, declareOnConnect);
+            topology.declare(fresh);
         } catch (IOException | ShutdownSignalException e) {
             fresh.abort();
             throw new BrokerUnavailableException("cannot declare the topology on " + broker + ": " + Reasons.of(e), e);

@@ -42,7 +42,7 @@ class RabbitInboxConsumerIT {
     static void startBroker() throws Exception {
         broker = TestBroker.create();
         connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
-        RabbitTopology.declareFor(connection, Set.of("orders", "items"));
+        RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection);
         channel = connection.createChannel();
         channel.confirmSelect();
     }
@@ -191,7 +191,7 @@ class RabbitInboxConsumerIT {
     void severalConsumers_handleDeliveriesAtOnce_andCloseWaitsForEveryOne() throws Exception {
         consumer.close();
         consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                inbox, 1, 3, Set.of()); // prefetch 1: a channel busy with one delivery gets no other
+                inbox, 1, 3, RabbitTopology.none()); // prefetch 1: a channel busy with one delivery gets no other
         CountDownLatch release = new CountDownLatch(1);
         inbox.blockUntil(release);
         consumer.start();
@@ -222,7 +222,7 @@ class RabbitInboxConsumerIT {
         channel.queueUnbind(DEAD_LETTERS, RabbitTopology.DEAD_LETTER_EXCHANGE, "");
         try {
             consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                    inbox, 5, 4, Set.of());
+                    inbox, 5, 4, RabbitTopology.none());
             consumer.start();
             Await.until(WAIT, "subscribed", consumer::isConsuming);
             for (int i = 0; i < poison; i++) {
@@ -238,7 +238,7 @@ class RabbitInboxConsumerIT {
         }
 
         consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                inbox, 5, 4, Set.of());
+                inbox, 5, 4, RabbitTopology.none());
         consumer.start();
         Await.until(Duration.ofSeconds(30), "all dead-lettered", () -> messageCount(DEAD_LETTERS) == poison);
         consumer.close();

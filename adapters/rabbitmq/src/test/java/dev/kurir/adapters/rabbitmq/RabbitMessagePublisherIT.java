@@ -47,7 +47,7 @@ class RabbitMessagePublisherIT {
     static void startBroker() throws Exception {
         broker = TestBroker.create();
         connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
-        RabbitTopology.declareFor(connection, Set.of("orders", "items"));
+        RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection);
         channel = connection.createChannel();
     }
 
@@ -100,7 +100,7 @@ class RabbitMessagePublisherIT {
             throws Exception {
         try (TestBroker fresh = TestBroker.create();
              var orderService = new RabbitMessagePublisher(RabbitConnections.factory(fresh.amqpUri(),
-                     "kurir-publisher"), "order-service", CONFIRM_TIMEOUT, Set.of("orders"))) {
+                     "kurir-publisher"), "order-service", CONFIRM_TIMEOUT, RabbitTopology.of(Set.of("orders"), QueueType.QUORUM))) {
             OutboundMessage created = Messages.orderCreated();
 
             List<PublishOutcome> outcomes = orderService.publish(List.of(created));

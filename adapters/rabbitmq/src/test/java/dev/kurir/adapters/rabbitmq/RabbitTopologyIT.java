@@ -5,18 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import dev.kurir.embedded.broker.EmbeddedBroker;
 import dev.kurir.testing.TestBroker;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RabbitTopologyIT {
@@ -37,8 +43,8 @@ class RabbitTopologyIT {
 
     @Test
     void declareFor_bothModulesTwice_declaresQueuesThatReceiveTheirEvents() throws Exception {
-        RabbitTopology.declareFor(connection, Set.of("orders", "items"));
-        assertDoesNotThrow(() -> RabbitTopology.declareFor(connection, Set.of("orders", "items")));
+        RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection);
+        assertDoesNotThrow(() -> RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection));
 
         try (Channel channel = connection.createChannel()) {
             for (String queue : Set.of("items.order-events", "orders.item-events", "kurir.dead-letter")) {
@@ -62,7 +68,7 @@ class RabbitTopologyIT {
             throws Exception {
         try (TestBroker fresh = TestBroker.create();
              Connection other = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection()) {
-            RabbitTopology.declareFor(other, Set.of(module));
+            RabbitTopology.of(Set.of(module), QueueType.QUORUM).declare(other);
 
             try (Channel channel = other.createChannel()) {
                 channel.confirmSelect();
@@ -77,9 +83,46 @@ class RabbitTopologyIT {
         }
     }
 
+    @ParameterizedTest(name = "{0} where {1} queues exist")
+    @CsvSource({"CLASSIC,QUORUM", "QUORUM,CLASSIC"})
+    void aQueueOfTheOtherType_isAMismatchNamingTheQueue(QueueType wanted, QueueType existing) throws Exception {
+        try (TestBroker fresh = TestBroker.create();
+             Connection other = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection()) {
+            assumeTrue(isRabbitMq(other), "queue types are RabbitMQ's; the embedded broker ignores them");
+            RabbitTopology.of(Set.of("items"), existing).declare(other);
+
+            QueueMismatchException mismatch = assertThrows(QueueMismatchException.class,
+                    () -> RabbitTopology.of(Set.of("items"), wanted).declare(other));
+
+            assertEquals("kurir.dead-letter", mismatch.queue(), "the first queue declared");
+            assertTrue(mismatch.getMessage().contains("x-queue-type"), mismatch.getMessage());
+            // The connection stays usable: only the declaring channel was closed.
+            assertDoesNotThrow(() -> RabbitTopology.of(Set.of("items"), existing).declare(other));
+        }
+    }
+
+    @Test
+    void onTheEmbeddedBroker_aQuorumTopology_declaresItsOwnQueues(@TempDir Path workDir) throws Exception {
+        try (EmbeddedBroker qpid = EmbeddedBroker.start(workDir, 0);
+             Connection other = RabbitConnections.factory(qpid.amqpUri(), "kurir-test").newConnection()) {
+            RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(other);
+
+            try (Channel channel = other.createChannel()) {
+                channel.confirmSelect();
+                publish(channel, "orders", "order.created");
+                channel.waitForConfirmsOrDie(5_000);
+                assertEquals("order.created", routingKeyIn(channel, "items.order-events"));
+            }
+        }
+    }
+
     @Test
     void declareFor_unknownModule_isRejected() {
-        assertThrows(IllegalArgumentException.class, () -> RabbitTopology.declareFor(connection, Set.of("billing")));
+        assertThrows(IllegalArgumentException.class, () -> RabbitTopology.of(Set.of("billing"), QueueType.QUORUM).declare(connection));
+    }
+
+    private static boolean isRabbitMq(Connection connection) {
+        return "RabbitMQ".equals(String.valueOf(connection.getServerProperties().get("product")));
     }
 
     private static void publish(Channel channel, String exchange, String routingKey) throws IOException {

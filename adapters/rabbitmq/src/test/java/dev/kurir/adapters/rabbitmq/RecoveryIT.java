@@ -37,7 +37,7 @@ class RecoveryIT {
     void consumer_afterTheBrokerDroppedItsConnection_reconnectsAndConsumesAgain() throws Exception {
         FakeInbox inbox = new FakeInbox("order.created");
         try (var consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"),
-                "items.order-events", inbox, 10, 2, Set.of("items"))) {
+                "items.order-events", inbox, 10, 2, RabbitTopology.of(Set.of("items"), QueueType.QUORUM))) {
             consumer.start();
             Await.until(WAIT, "the consumer subscribed", consumer::isConsuming);
             UUID before = publishOrderCreated();
@@ -56,7 +56,7 @@ class RecoveryIT {
     @Test
     void publisher_afterTheBrokerDroppedItsConnection_reconnectsOnTheNextCall() throws Exception {
         try (var publisher = new RabbitMessagePublisher(RabbitConnections.factory(broker.amqpUri(), "kurir-publisher"),
-                "order-service", Duration.ofSeconds(5), Set.of("orders", "items"))) {
+                "order-service", Duration.ofSeconds(5), RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM))) {
             assertTrue(publisher.publish(List.of(Messages.orderCreated())).get(0).isConfirmed());
 
             broker.dropConnections();
@@ -81,7 +81,7 @@ class RecoveryIT {
         UUID id = UUID.randomUUID();
         try (Connection connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
              Channel channel = connection.createChannel()) {
-            RabbitTopology.declareFor(connection, Set.of("items"));
+            RabbitTopology.of(Set.of("items"), QueueType.QUORUM).declare(connection);
             channel.confirmSelect();
             channel.basicPublish("orders", "order.created", true, new AMQP.BasicProperties.Builder()
                     .messageId(id.toString()).type("order.created").deliveryMode(2).build(), "{}".getBytes(UTF_8));
