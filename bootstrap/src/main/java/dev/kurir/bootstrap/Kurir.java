@@ -20,6 +20,7 @@ import dev.kurir.adapters.postgres.JdbiOrderRepository;
 import dev.kurir.adapters.postgres.JdbiOutbox;
 import dev.kurir.adapters.postgres.JdbiOutboxStore;
 import dev.kurir.adapters.postgres.JdbiReservations;
+import dev.kurir.adapters.postgres.JdbiJobTurns;
 import dev.kurir.adapters.postgres.JdbiRetentionStore;
 import dev.kurir.adapters.postgres.JdbiUnitOfWork;
 import dev.kurir.adapters.postgres.ModuleSchema;
@@ -143,7 +144,9 @@ public final class Kurir implements AutoCloseable {
             MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
             // Stopped with the API, before the relays: no order.cancelled is written once the relay has stopped.
             OrderDeadlineJob deadlineJob = shutdown.add(Phase.HTTP,
-                    new OrderDeadlineJob(config.orderDeadline(), ordersListener, tracing, clock));
+                    new OrderDeadlineJob(config.orderDeadline(),
+                            new JdbiJobTurns(jdbi, ModuleSchema.ORDERS, processName(config)), ordersListener, tracing,
+                            clock));
             RetentionMetrics retentionMetrics = new RetentionMetrics(registry);
             MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
                     retentionMetrics, new OutageWatch("orders", deadlineJob::outageSeen)));
@@ -247,9 +250,16 @@ public final class Kurir implements AutoCloseable {
             // Deletes settled rows past the retention, checked every 10 minutes.
             retentionMetrics.expect(module);
             RetentionJob job = shutdown.add(Phase.INBOX, new RetentionJob(module, new JdbiRetentionStore(jdbi, schema),
+                    new JdbiJobTurns(jdbi, schema, processName(config)),
                     config.retention(), clock, tracing, listener));
             job.start(RETENTION_INTERVAL);
         }
+    }
+
+    /** Who takes a job's turn, for an operator reading {@code job_turns}: e.g. {@code kurir@pod-7f9c/1}. */
+    private static String processName(KurirConfig config) {
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        return config.serviceName() + "@" + host + "/" + ProcessHandle.current().pid();
     }
 
     /** Waits for the migrations and fails as they did: a failed migration must stop the start. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class OrderDeadlineJobTest {
     private final MutableClock clock = new MutableClock();
     private final List<String> failures = new ArrayList<>();
-    private final OrderDeadlineJob job = new OrderDeadlineJob(Duration.ofMinutes(5), new OrdersListener() {
+    private final OrderDeadlineJob job = new OrderDeadlineJob(Duration.ofMinutes(5), (job, every) -> true, new OrdersListener() {
         @Override
         public void deadlineRoundFailed(RuntimeException error) {
             failures.add(error.getMessage());
@@ -69,5 +69,18 @@ class OrderDeadlineJobTest {
         @Override public ZoneId getZone() { return ZoneId.of("UTC"); }
         @Override public Clock withZone(ZoneId zone) { return this; }
         @Override public Instant instant() { return now; }
+    }
+
+    @Test
+    void whileAnotherProcessHasTheTurn_nothingIsCancelled() {
+        List<String> asked = new ArrayList<>();
+        OrderDeadlineJob notMyTurn = new OrderDeadlineJob(Duration.ofSeconds(30), (job, every) -> {
+            asked.add(job + " every " + every.toMillis() + "ms");
+            return false;
+        }, new OrdersListener() { }, MessagingTracing.NONE, clock);
+        notMyTurn.runOnce(age -> {
+            throw new AssertionError("cancelled without the turn");
+        });
+        assertEquals(List.of("order-deadline every 3000ms"), asked);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kurir.application.messaging;
 
+import dev.kurir.application.messaging.port.out.JobTurns;
 import dev.kurir.application.messaging.port.out.RetentionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,13 +14,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The inbox's duplicate detection only reaches back as far as the retention: a message redelivered after its
  * row was deleted would be processed again.
+ *
+ * <p>Every process running the module schedules the job; per interval, the one that takes the turn runs it.
  */
 public final class RetentionJob implements AutoCloseable {
     static final int BATCH_SIZE = 1_000;
+    /** The job's name in the module's job turns. */
+    public static final String JOB = "retention";
     private static final Duration PAUSE_BETWEEN_BATCHES = Duration.ofMillis(50);
 
     private final String module;
     private final RetentionStore store;
+    private final JobTurns turns;
     private final Duration retention;
     private final Clock clock;
     private final MessagingTracing tracing;
@@ -27,10 +33,11 @@ public final class RetentionJob implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
 
     /** @param listener told how many rows a run deleted, when it deleted any, and of every failed run */
-    public RetentionJob(String module, RetentionStore store, Duration retention, Clock clock, MessagingTracing tracing,
-                        MessagingListener listener) {
+    public RetentionJob(String module, RetentionStore store, JobTurns turns, Duration retention, Clock clock,
+                        MessagingTracing tracing, MessagingListener listener) {
         this.module = module;
         this.store = store;
+        this.turns = turns;
         this.retention = retention;
         this.clock = clock;
         this.tracing = tracing;
@@ -40,17 +47,19 @@ public final class RetentionJob implements AutoCloseable {
     }
 
     /**
-     * Runs now and then every {@code every}; a failed run (e.g. the database is away) is reported to the listener and
-     * waits for the next one.
+     * Runs now and then every {@code every}, whenever no other process ran it within {@code every}; a failed run
+     * (e.g. the database is away) is reported to the listener and waits for the next one.
      */
     public void start(Duration every) {
-        scheduler.scheduleWithFixedDelay(this::runSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> runInTurn(every), 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @SuppressWarnings("try") // the scope only has to be open
-    private void runSafely() {
+    private void runInTurn(Duration every) {
         try (MessagingTracing.Scope quiet = tracing.background()) {
-            runOnce();
+            if (turns.take(JOB, every)) {
+                runOnce();
+            }
         } catch (RuntimeException e) {
             // Not urgent, the next run retries; but told, so that a retention that never succeeds is seen.
             listener.retentionFailed(module, e);

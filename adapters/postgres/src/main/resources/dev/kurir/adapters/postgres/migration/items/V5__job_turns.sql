@@ -1,0 +1,8 @@
+-- Periodic jobs (retention) are shared by the processes running this module: per
+-- interval, the first process to take a job's turn runs it (JdbiJobTurns).
+CREATE TABLE items.job_turns (
+    job      text PRIMARY KEY,
+    taken_at timestamptz NOT NULL,
+    taken_by text NOT NULL,
+    turns    bigint NOT NULL
+);
