@@ -97,11 +97,11 @@ for (const object of objects) {
   } catch (e) {
     fail(id(object), `schema (${object.apiVersion} ${object.kind}): ${e.message}`);
   }
-  for (const record of records) {
-    if (Array.isArray(record.value) || record.listed) continue;
-    for (const key of Object.keys(record.value)) {
-      if (!record.read.has(key)) fail(id(object), `unknown field ${record.path}/${key}`);
-    }
+  const unknown = records.filter((r) => !Array.isArray(r.value) && !r.listed)
+    .flatMap((r) => Object.keys(r.value).filter((key) => !r.read.has(key)).map((key) => `${r.path}/${key}`));
+  for (const path of unknown) {
+    // What lies under an unknown field was not read either: report the field only.
+    if (!unknown.some((other) => path.startsWith(`${other}/`))) fail(id(object), `unknown field ${path}`);
   }
 }
 
