@@ -145,7 +145,7 @@ fi
 grep -q 'otel-env.sh' "$compose_dir/Dockerfile" || fail "compose/Dockerfile does not ship otel-env.sh"
 # A plain `docker run` (no database configured) runs the embedded PostgreSQL under KURIR_DATA_DIR: it must name a
 # directory the image creates for its user, since the default (~/.kurir, the home /app) is root's.
-data_dir=$(grep -oE 'KURIR_DATA_DIR=/[A-Za-z0-9/_-]+' "$compose_dir/Dockerfile" | head -n 1 | cut -d= -f2)
+data_dir=$(grep -oE 'KURIR_DATA_DIR=/[A-Za-z0-9/_-]+' "$compose_dir/Dockerfile" | head -n 1 | cut -d= -f2 || true)
 run_user=$(grep -E '^USER +' "$compose_dir/Dockerfile" | tail -n 1 | awk '{print $2}')
 [ -n "$data_dir" ] || fail "compose/Dockerfile sets no KURIR_DATA_DIR: kurir's embedded PostgreSQL would write to its read-only home"
 grep -qE "mkdir -p $data_dir( |$).*chown $run_user $data_dir|chown $run_user $data_dir" "$compose_dir/Dockerfile" \
