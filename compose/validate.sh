@@ -8,17 +8,20 @@
 #
 # Static: promtool check config / check rules / test rules (every alert firing and not firing), amtool
 # check-config when amtool is installed, the compose file through `docker compose config` (or Debian's
-# docker-compose 1.29), the Dockerfile against the build command of ./kurir, and the dashboards and datasources
-# (check_stack.py static).
+# docker-compose 1.29) for every profile (check_stack.py compose: grace periods, limits, log rotation, health
+# checks, ...), the Dockerfile against the build command of ./kurir, and the dashboards and datasources
+# (check_stack.py static). Why each compose setting is what it is: docs/compose.md.
 # Live: starts its own kurir (bootstrap/target/kurir.jar, with the OpenTelemetry agent when it was built) on the
-# local PostgreSQL and RabbitMQ, in a database and a vhost of its own, and its own Prometheus scraping it (and
-# RabbitMQ's rabbitmq_prometheus endpoint) every 2 s with the stack's rules; places orders, provokes
-# a FAILED outbox row (a queue policy that refuses messages), a FAILED inbox row, a duplicate and a dead letter;
+# local PostgreSQL and RabbitMQ, in a database and a vhost of its own, a PostgreSQL exporter on that database, and
+# its own Prometheus scraping them (and RabbitMQ's rabbitmq_prometheus endpoint) every 2 s with the stack's rules;
+# places orders, provokes a FAILED outbox row (a queue policy that refuses messages), a FAILED inbox row, a
+# duplicate and a dead letter, runs the `load` profile's generator (compose/load/load.sh) for a few seconds;
 # then runs every dashboard expression and checks the alerts' states (check_stack.py live).
 #
 # Exit status: 0 all good; 1 a check failed; 3 a prerequisite is missing (the message says which).
 # Needs: java 21+, python3 with PyYAML, promtool + prometheus (Debian: prometheus), docker-compose (Debian) or
-# the docker compose plugin, curl; live: psql/createdb/dropdb and rabbitmqctl/rabbitmq-plugins on the PATH, a
+# the docker compose plugin, curl; live: psql/createdb/dropdb, rabbitmqctl/rabbitmq-plugins and
+# prometheus-postgres-exporter (Debian) on the PATH, a
 # PostgreSQL on 127.0.0.1:5432 and a RabbitMQ on 127.0.0.1:5672 (user guest). If the rabbitmq_prometheus
 # plugin is not enabled, it is enabled (it only adds a listener on :15692); set
 # KURIR_VALIDATE_RABBITMQ_PROMETHEUS=skip to leave the broker alone and skip the RabbitMQ dashboard instead.
@@ -102,8 +105,12 @@ check=("$python" "$compose_dir/validation/check_stack.py")
 
 # -------------------------------------------------------------------------------------- static checks
 step "Prometheus configuration (promtool $(promtool --version 2>&1 | head -n 1 | awk '{print $3}'))"
-# The compose file mounts the rules at /etc/prometheus/rules; point the copy at the repository's.
+# The compose file mounts the rules at /etc/prometheus/rules; point the copy at the repository's. A Prometheus 2
+# (Debian's) does not know the Prometheus 3 setting always_scrape_classic_histograms: dropped from its copy
+# (check_stack.py static checks it is set).
+promtool_major=$(promtool --version 2>&1 | head -n 1 | awk '{print $3}' | cut -d. -f1)
 sed "s#/etc/prometheus/rules/#$root/$compose_dir/prometheus/rules/#" "$compose_dir/prometheus/prometheus.yml" \
+  | if [ "${promtool_major:-3}" -lt 3 ]; then grep -v '^ *always_scrape_classic_histograms:'; else cat; fi \
   > "$work/prometheus-check.yml"
 promtool check config "$work/prometheus-check.yml"
 promtool check rules "$compose_dir"/prometheus/rules/*.yml
@@ -120,8 +127,8 @@ fi
 
 step "Compose file (${compose[*]} config)"
 "${compose[@]}" -f "$compose_dir/compose.yaml" config > "$work/compose-default.yml"
-"${compose[@]}" -f "$compose_dir/compose.yaml" --profile split config > "$work/compose-split.yml"
-"${check[@]}" compose "$compose_dir" "$work/compose-default.yml" "$work/compose-split.yml"
+"${compose[@]}" -f "$compose_dir/compose.yaml" --profile split --profile load config > "$work/compose-all.yml"
+"${check[@]}" compose "$compose_dir" "$work/compose-default.yml" "$work/compose-all.yml"
 
 step "Dockerfile"
 # The image must build what the tests use: the same wrapper command as ./kurir, then the same two jars.
@@ -135,10 +142,23 @@ grep -q '^HEALTHCHECK ' "$compose_dir/Dockerfile" || fail "compose/Dockerfile ha
 if grep -E '^FROM ' "$compose_dir/Dockerfile" | grep -Evq ':[0-9]+\.[0-9]+\.[0-9]+_[0-9]+-(jdk|jre)-[a-z]+( |$)'; then
   fail "compose/Dockerfile: a base image is not pinned to an exact version"
 fi
-[ -x "$compose_dir/kurir/entrypoint.sh" ] || fail "compose/kurir/entrypoint.sh is not executable"
-sh -n "$compose_dir/kurir/entrypoint.sh"
+grep -q 'otel-env.sh' "$compose_dir/Dockerfile" || fail "compose/Dockerfile does not ship otel-env.sh"
+# A plain `docker run` (no database configured) runs the embedded PostgreSQL under KURIR_DATA_DIR: it must name a
+# directory the image creates for its user, since the default (~/.kurir, the home /app) is root's.
+data_dir=$(grep -oE 'KURIR_DATA_DIR=/[A-Za-z0-9/_-]+' "$compose_dir/Dockerfile" | head -n 1 | cut -d= -f2 || true)
+run_user=$(grep -E '^USER +' "$compose_dir/Dockerfile" | tail -n 1 | awk '{print $2}')
+[ -n "$data_dir" ] || fail "compose/Dockerfile sets no KURIR_DATA_DIR: kurir's embedded PostgreSQL would write to its read-only home"
+grep -qE "mkdir -p $data_dir( |$).*chown $run_user $data_dir|chown $run_user $data_dir" "$compose_dir/Dockerfile" \
+  || fail "compose/Dockerfile: KURIR_DATA_DIR=$data_dir is not a directory created for $run_user"
+for script in kurir/entrypoint.sh load/load.sh; do
+  [ -x "$compose_dir/$script" ] || fail "compose/$script is not executable"
+  sh -n "$compose_dir/$script"
+done
+sh -n bootstrap/src/main/agent/otel-env.sh
 "$javac_bin" --release 21 -d "$work/healthcheck" "$compose_dir/kurir/HealthCheck.java"
-echo "build command '$build_command' as in ./kurir; kurir.jar and the agent shipped; non-root; health check compiles"
+"$javac_bin" --release 21 -d "$work/load" bench/src/LoadGen.java bench/src/Load.java "$compose_dir/load/SeedItems.java"
+echo "build command '$build_command' as in ./kurir; kurir.jar, the agent and otel-env.sh shipped; non-root;"
+echo "KURIR_DATA_DIR=$data_dir owned by $run_user; the health check and the load generator compile"
 
 step "Dashboards and datasources"
 "${check[@]}" static "$compose_dir"
@@ -171,6 +191,8 @@ prometheus_bin=$(command -v prometheus || true)
 for tool in createdb dropdb pg_isready rabbitmqctl rabbitmq-plugins; do
   command -v "$tool" >/dev/null 2>&1 || missing "$tool"
 done
+postgres_exporter=$(command -v prometheus-postgres-exporter || command -v postgres_exporter || true)
+[ -n "$postgres_exporter" ] || missing "prometheus-postgres-exporter (apt-get install --no-install-recommends prometheus-postgres-exporter)"
 pg_user=${KURIR_TEST_DB_USER:-postgres}
 pg_isready -h 127.0.0.1 -p 5432 -q || missing "PostgreSQL on 127.0.0.1:5432"
 rabbitmqctl -q status >/dev/null 2>&1 || missing "RabbitMQ (rabbitmqctl status fails)"
@@ -193,8 +215,11 @@ free_port() { "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0
 api_port=$(free_port)
 management_port=$(free_port)
 prometheus_port=$(free_port)
+exporter_port=$(free_port)
 while [ "$management_port" = "$api_port" ]; do management_port=$(free_port); done
 while [ "$prometheus_port" = "$api_port" ] || [ "$prometheus_port" = "$management_port" ]; do prometheus_port=$(free_port); done
+while [ "$exporter_port" = "$api_port" ] || [ "$exporter_port" = "$management_port" ] || \
+      [ "$exporter_port" = "$prometheus_port" ]; do exporter_port=$(free_port); done
 
 suffix="$$_$(date +%s)"
 database="kurir_compose_validate_$suffix"
@@ -203,7 +228,8 @@ vhost="kurir-compose-validate-$suffix"
 rabbitmqctl -q add_vhost "$vhost" >/dev/null
 rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
 amqp_uri="amqp://guest:guest@127.0.0.1:5672/$vhost"
-echo "database $database, vhost $vhost, kurir :$api_port/:$management_port, prometheus :$prometheus_port"
+echo "database $database, vhost $vhost, kurir :$api_port/:$management_port, prometheus :$prometheus_port," \
+  "postgres exporter :$exporter_port"
 
 step "Live check: kurir and Prometheus"
 # Started by the image's entrypoint, as in a container: the agent attached (it exports nothing here, no
@@ -224,10 +250,16 @@ env -u OTEL_SERVICE_NAME -u OTEL_EXPORTER_OTLP_ENDPOINT -u OTEL_TRACES_EXPORTER 
 pids+=($!)
 kurir_pid=$!
 
+# The compose stack's postgres-exporter, here Debian's on the validation's database.
+DATA_SOURCE_NAME="postgresql://$pg_user@127.0.0.1:5432/$database?sslmode=disable" \
+  "$postgres_exporter" --web.listen-address="127.0.0.1:$exporter_port" > "$work/postgres-exporter.log" 2>&1 &
+pids+=($!)
+
 rabbitmq_target=()
 if [ ${#skip_rabbitmq[@]} -eq 0 ]; then rabbitmq_target=(--rabbitmq "$rabbit_metrics"); fi
 "${check[@]}" prometheus-config "$compose_dir" "$work/prometheus.yml" --kurir-port "$management_port" \
-  --prometheus-port "$prometheus_port" ${rabbitmq_target[@]+"${rabbitmq_target[@]}"}
+  --prometheus-port "$prometheus_port" --postgres "127.0.0.1:$exporter_port" \
+  ${rabbitmq_target[@]+"${rabbitmq_target[@]}"}
 promtool check config "$work/prometheus.yml" >/dev/null
 "$prometheus_bin" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
   --web.listen-address="127.0.0.1:$prometheus_port" --enable-feature=exemplar-storage \
@@ -297,6 +329,12 @@ await_metric 'kurir_inbox_duplicates_total{event_type="stock.reserved",module="o
 for _ in $(seq 1 5); do order VAL-1 1 >/dev/null; done
 await_metric 'kurir_inbox_processed_total{event_type="stock.reserved",module="orders"}' 25 "orders confirmed again"
 echo "2 outbox rows FAILED (nacked), 1 inbox row FAILED, 1 duplicate, 1 dead letter; then 5 more orders"
+
+step "Live check: the load profile's generator (compose/load/load.sh), one round of 3 s at 20 orders/s"
+LOAD_URL="$api" LOAD_RATE=20 LOAD_SECONDS=3 LOAD_ROUNDS=1 LOAD_SKUS=5 LOAD_CONNECTIONS=4 LOAD_CLASSES="$work/load" \
+  PATH="${JAVA_HOME:+$JAVA_HOME/bin:}$PATH" "$compose_dir/load/load.sh" > "$work/load.log" 2>&1 \
+  || { cat "$work/load.log" >&2; fail "compose/load/load.sh"; }
+grep -E '^(round|items|http_201=|http_other|http_p99)' "$work/load.log" || true
 sleep 5   # a few more scrapes (every 2 s) and rule evaluations
 
 step "Live check: kurir's log lines carry what Alloy extracts (level, service, trace_id)"
@@ -314,7 +352,7 @@ if sys.argv[2] == "on" and not traced:
 PY
 
 step "Live check: every dashboard expression, the variables, the alerts, the exemplars"
-"${check[@]}" live "$compose_dir" --prometheus "$prom" --service localhost --vhost "$vhost" \
+"${check[@]}" live "$compose_dir" --prometheus "$prom" --service localhost --vhost "$vhost" --database "$database" \
   ${skip_rabbitmq[@]+"${skip_rabbitmq[@]}"} ${expect_exemplars[@]+"${expect_exemplars[@]}"}
 
 step "compose/validate.sh: all checks passed"

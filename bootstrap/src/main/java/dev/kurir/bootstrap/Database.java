@@ -18,6 +18,12 @@ final class Database implements AutoCloseable {
 
     private static final String MIGRATION_CONNECTION_PARAMETERS =
             "socketTimeout=3600&tcpKeepAlive=true&ApplicationName=kurir-migrate";
+    /**
+     * How often Flyway tries again to reach a server that is not up yet, and the longest wait between two tries (it
+     * waits 1 s, then twice as long each time, at most this): 1+2+4+8 s, then 10 s ten times, about two minutes in all.
+     */
+    static final int MIGRATION_CONNECT_RETRIES = 14;
+    static final int MIGRATION_CONNECT_RETRY_MAX_SECONDS = 10;
 
     private final HikariDataSource pool;
     private final Optional<EmbeddedDatabase> embedded;
@@ -78,7 +84,9 @@ final class Database implements AutoCloseable {
      * Flyway's configuration, as {@link #migrate} uses it: its own connections to the pool's database and account.
      * The pool's 30 s socket timeout fails a request on a lost server rather than let it hang, but would also fail a
      * migration statement that rightly runs for minutes (an index on a large table, a lock an old transaction
-     * holds); a migration gets an hour. A server that is not up yet gets a few seconds, as the pool gives a request.
+     * holds); a migration gets an hour. A server that is not up yet gets about two minutes: kurir migrates before it
+     * serves anything, and a database started beside it (compose, a cluster) may take that long to accept connections,
+     * the first start of an empty volume in particular; past that, kurir exits and its supervisor starts it again.
      */
     FluentConfiguration migrations() {
         String url = pool.getJdbcUrl();
@@ -86,7 +94,8 @@ final class Database implements AutoCloseable {
         String migrationUrl = url + (url.contains("?") ? "&" : "?") + MIGRATION_CONNECTION_PARAMETERS;
         return Flyway.configure()
                 .dataSource(migrationUrl, pool.getUsername(), pool.getPassword())
-                .connectRetries(2);
+                .connectRetries(MIGRATION_CONNECT_RETRIES)
+                .connectRetriesInterval(MIGRATION_CONNECT_RETRY_MAX_SECONDS);
     }
 
     @Override

@@ -26,13 +26,17 @@ import java.util.regex.Pattern;
  * @param itemsUrl    where the item service answers, when this process runs orders without items
  * @param shutdownTimeout how long a SIGTERM may take before the process exits regardless
  * @param orderDeadline how long an order may stay PENDING before the saga deadline cancels it
+ * @param serviceName the name kurir reports in logs and traces: {@code OTEL_SERVICE_NAME}, which ./kurir and the
+ *                    image's entrypoint set from {@code KURIR_MODULES} (bootstrap/src/main/agent/otel-env.sh decides
+ *                    it: {@code kurir}, {@code order-service} or {@code item-service}); {@code kurir} when unset, as
+ *                    the agent and the log lines name it then
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
                           int databasePoolSize, int apiConcurrency, Optional<String> amqpUri, QueueType amqpQueueType, int amqpPrefetch, int amqpConsumers,
                           MessagingSettings messaging, Optional<String> adminToken, Duration retention,
                           Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout,
-                          Duration orderDeadline) {
+                          Duration orderDeadline, String serviceName) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
@@ -123,7 +127,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 integer(env, "KURIR_AMQP_CONSUMERS", 4, 1, 64), messaging, adminToken,
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
                 duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
-                orderDeadline(env));
+                orderDeadline(env), optional(env, "OTEL_SERVICE_NAME").orElse("kurir"));
     }
 
     /** At least a second: shorter, and the deadline would cancel orders the saga is still deciding. */
@@ -170,14 +174,6 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         }
         // Not repeated: the URL may hold credentials.
         throw new ConfigException("KURIR_ITEMS_URL", "must be an http(s) URL with a host, such as http://127.0.0.1:8090");
-    }
-
-    /** The service name kurir reports in logs and traces: {@code kurir}, {@code order-service} or {@code item-service}. */
-    public String serviceName() {
-        if (modules.size() > 1) {
-            return "kurir";
-        }
-        return modules.contains("orders") ? "order-service" : "item-service";
     }
 
     private static Duration lease(Map<String, String> env) {

@@ -99,13 +99,20 @@ class KurirConfigTest {
     }
 
     @Test
-    void modules_defaultToBoth_andNameTheService() {
+    void modules_defaultToBoth() {
         assertEquals(Set.of("orders", "items"), KurirConfig.from(Map.of()).modules());
-        assertEquals("kurir", KurirConfig.from(Map.of()).serviceName());
         KurirConfig orders = KurirConfig.from(Map.of("KURIR_MODULES", "orders", "KURIR_ITEMS_URL", "http://127.0.0.1:8090"));
-        assertEquals("order-service", orders.serviceName());
+        assertEquals(Set.of("orders"), orders.modules());
         assertEquals("http://127.0.0.1:8090", orders.itemsUrl().orElseThrow().toString());
-        assertEquals("item-service", KurirConfig.from(Map.of("KURIR_MODULES", " items ")).serviceName());
+        assertEquals(Set.of("items"), KurirConfig.from(Map.of("KURIR_MODULES", " items ")).modules());
+    }
+
+    /** The name comes from OTEL_SERVICE_NAME, as the agent's and the log lines' do (otel-env.sh derives it). */
+    @Test
+    void serviceName_isOtelServiceName_orKurir() {
+        assertEquals("kurir", KurirConfig.from(Map.of()).serviceName());
+        assertEquals("order-service", KurirConfig.from(Map.of("KURIR_MODULES", "orders",
+                "KURIR_ITEMS_URL", "http://127.0.0.1:8090", "OTEL_SERVICE_NAME", "order-service")).serviceName());
     }
 
     @Test
