@@ -4,7 +4,7 @@
 #   bench/run.sh              # the whole benchmark once: limits, saga throughput and latency with and without the
 #                             # agent, backlog drain, memory, start-up; prints the table, writes docs/performance.md
 #   bench/run.sh --runs 2     # the whole benchmark twice in a row (this machine is noisy): both tables in the doc
-#   bench/run.sh --only agent,drain   # some phases only (pgbench,perftest,raw,agent,noagent,drain,capacity)
+#   bench/run.sh --only agent,drain   # some phases only (pgbench,perftest,raw,agent,noagent,drain,capacity,queues)
 #   bench/run.sh --smoke      # ~10 s saga run only (no pgbench/PerfTest/raw saga/drain); exits non-zero if the saga
 #                             # does not work; writes bench/target/smoke.md, never the doc
 #
@@ -28,7 +28,8 @@ ROOT=$PWD
 
 MODE=full
 RUNS=1
-ONLY=",pgbench,perftest,raw,agent,noagent,drain,capacity,"
+ALL_PHASES=",pgbench,perftest,raw,agent,noagent,drain,capacity,queues,"
+ONLY=$ALL_PHASES
 BUILD=true
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -549,6 +550,36 @@ phase_capacity() {
   drop_vhost "$vhost"
 }
 
+# phase_queue_type LABEL TYPE: the saga on RabbitMQ queues of TYPE (KURIR_AMQP_QUEUE_TYPE: classic or quorum), agent
+# off, after the same warm-up: latency at LATENCY_RATE for LATENCY_SECONDS, then what gets CONFIRMED under the
+# overload of phase_capacity for SAGA_SECONDS. The two types run one after the other on the same machine: compare
+# them with each other, not with another run.
+phase_queue_type() {
+  wait_services
+  local label=$1 type=$2 db vhost
+  local KURIR_ENV="${KURIR_ENV:-} KURIR_AMQP_QUEUE_TYPE=$type"   # read by start_kurir
+  start_seeded_kurir "$label" off
+  db=$DB
+  vhost=$VHOST
+  start_vacuum "$db"
+  local url="http://127.0.0.1:$API_PORT" jdbc="jdbc:postgresql://$PG_HOST:$PG_PORT/$db"
+  warm_up "$label" "$url" "$jdbc" "$db"
+  log "kurir $label: latency, ${LATENCY_SECONDS}s at ${LATENCY_RATE}/s"
+  loadgen "$WORK/$label-latency.out" url="$url" db="$jdbc" mode=fixed rate="$LATENCY_RATE" seconds="$LATENCY_SECONDS"
+  absorb "$WORK/$label-latency.out" "${label}_lat_"
+  wait_quiet "$db" orders.orders
+  local rate=$OVERLOAD_RATE
+  [ -n "$rate" ] || rate=$(awk -v a="$(get agent_sustained_rate)" -v b="$(get noagent_sustained_rate)" \
+    'BEGIN {m = (a > b ? a : b); printf "%.0f", (m > 0 ? 1.5 * m : 480)}')
+  log "kurir $label: overload, ${SAGA_SECONDS}s at ${rate}/s"
+  loadgen "$WORK/$label-overload.out" url="$url" db="$jdbc" mode=fixed rate="$rate" seconds="$SAGA_SECONDS"
+  absorb "$WORK/$label-overload.out" "${label}_cap_"
+  stop_vacuum
+  stop_kurir
+  drop_db "$db"
+  drop_vhost "$vhost"
+}
+
 # Backlog drain: DRAIN_ROWS PENDING rows in orders.outbox, written while no relay runs, then kurir started with the
 # orders module only: its relay is the only thing of kurir's working. The queue items.order-events (declared by a full
 # start before) is read by PerfTest's own consumer, as in the limit it is compared to: 1 producer, 1 consumer. Without
@@ -735,6 +766,8 @@ for run in $(seq 1 "$RUNS"); do
     if [[ $ONLY == *,drain,* ]]; then run_phase drainnoagent phase_drain drainnoagent off; fi
     if [[ $ONLY == *,capacity,* ]]; then run_phase capagent phase_capacity capagent on; fi
     if [[ $ONLY == *,capacity,* ]]; then run_phase capnoagent phase_capacity capnoagent off; fi
+    if [[ $ONLY == *,queues,* ]]; then run_phase qclassic phase_queue_type qclassic classic; fi
+    if [[ $ONLY == *,queues,* ]]; then run_phase qquorum phase_queue_type qquorum quorum; fi
   else
     phase_kurir agent on
   fi
@@ -756,7 +789,7 @@ else
   if [ -n "${BENCH_KURIR_JAR:-}" ]; then command_line="BENCH_KURIR_JAR=$BENCH_KURIR_JAR $command_line"; fi
   # Only a run of every phase writes the doc; a partial one (--only) writes its report into the work directory.
   doc="$ROOT/docs/performance.md"
-  if [ "$ONLY" != ",pgbench,perftest,raw,agent,noagent,drain,capacity," ]; then doc="$WORK/performance.md"; command_line="$command_line --only ${ONLY:1:-1}"; fi
+  if [ "$ONLY" != "$ALL_PHASES" ]; then doc="$WORK/performance.md"; command_line="$command_line --only ${ONLY:1:-1}"; fi
   "$JAVA" "$ROOT/bench/src/Report.java" full "$doc" "$command_line" "${ALL_RESULTS[@]}"
   log "wrote $doc"
 fi

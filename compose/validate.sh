@@ -312,18 +312,19 @@ await_metric 'kurir_inbox_processed_total{event_type="stock.rejected",module="or
 echo "23 orders placed: 20 CONFIRMED, 3 REJECTED; 4xx answers; an unmatched route"
 
 step "Live check: failures on purpose"
-# The items queue refuses messages: order.created is nacked, retried once (KURIR_MAX_RETRIES=1), then FAILED.
-rabbitmqctl -q set_policy -p "$vhost" --apply-to queues kurir-validate-refuse '^items\.order-events$' \
-  '{"max-length":0,"overflow":"reject-publish"}' >/dev/null
-sleep 1
+# The broker refuses order.* messages: order.created is nacked, retried once (KURIR_MAX_RETRIES=1), then FAILED.
+probe() {
+  "$java_bin" -cp "$jar" "$compose_dir/validation/AmqpProbe.java" "$amqp_uri" "$@" >> "$work/probe.log" 2>&1 \
+    || { cat "$work/probe.log" >&2; fail "AmqpProbe $*"; }
+}
+probe refuse
 order VAL-1 1 >/dev/null
 order VAL-1 1 >/dev/null
 await_metric 'kurir_outbox_failed_rows{module="orders"}' 2 "outbox rows FAILED after nacks"
-rabbitmqctl -q clear_policy -p "$vhost" kurir-validate-refuse >/dev/null
+probe accept
 # An unknown order's stock.reserved (FAILED at once), the same message again (duplicate), one without a
 # message id (dead-lettered).
-"$java_bin" -cp "$jar" "$compose_dir/validation/AmqpProbe.java" "$amqp_uri" > "$work/probe.log" 2>&1 \
-  || { cat "$work/probe.log" >&2; fail "AmqpProbe"; }
+probe messages
 await_metric 'kurir_inbox_failed_rows{module="orders"}' 1 "inbox row FAILED"
 await_metric 'kurir_inbox_duplicates_total{event_type="stock.reserved",module="orders"}' 1 "duplicate dropped"
 for _ in $(seq 1 5); do order VAL-1 1 >/dev/null; done

@@ -171,6 +171,18 @@ public final class Report {
                     "agent on " + fmt(capOn) + ", off " + fmt(capOff) + " orders/s CONFIRMED", "raw " + fmt(raw),
                     pct(capOn / raw) + " / " + pct(capOff / raw), "", "");
         }
+        for (String label : new String[] {"qclassic", "qquorum"}) {
+            if (!r.containsKey(label + "_lat_saga_latency_p50_ms")) {
+                continue;
+            }
+            String p = label + "_lat_saga_latency_";
+            line(doc, "RabbitMQ " + label.substring(1) + " queues (KURIR_AMQP_QUEUE_TYPE), agent off: 201 → CONFIRMED at "
+                            + fmt(num(r.get(label + "_lat_saga_created_per_s"))) + " orders/s; under overload (offered "
+                            + fmt(num(r.get(label + "_cap_saga_created_per_s"))) + "/s)",
+                    "p50 " + fmt1(num(r.get(p + "p50_ms"))) + " ms, p99 " + fmt1(num(r.get(p + "p99_ms")))
+                            + " ms; " + fmt(num(r.get(label + "_cap_saga_confirmed_per_s"))) + " orders/s CONFIRMED",
+                    "raw " + fmt(raw), pct(num(r.get(label + "_cap_saga_confirmed_per_s")) / raw), "", "");
+        }
         line(doc, "agent overhead, latency at 100/s", "p50 " + fmt1(num(r.get("agent_lat_saga_latency_p50_ms"))) + " vs "
                 + fmt1(num(r.get("noagent_lat_saga_latency_p50_ms"))) + " ms, p99 "
                 + fmt1(num(r.get("agent_lat_saga_latency_p99_ms"))) + " vs "

@@ -3,6 +3,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -16,6 +17,10 @@ import java.util.UUID;
  * <li>the same message again, same message id: dropped as a duplicate ({@code kurir_inbox_duplicates_total});</li>
  * <li>a message without a message id: kurir dead-letters it to queue {@code kurir.dead-letter}.</li>
  * </ul>
+ * With a second argument, {@code refuse} makes the broker nack every {@code order.*} publish and {@code accept} ends
+ * that: a classic queue that refuses everything ({@code x-max-length 0, x-overflow reject-publish}), bound beside
+ * the items module's queue; RabbitMQ nacks a message that any of its queues refused. (A policy on the items queue
+ * itself would not do: a quorum queue refuses only once it is over its limit, and its consumer keeps it empty.)
  */
 public final class AmqpProbe {
     private AmqpProbe() {
@@ -35,29 +40,49 @@ public final class AmqpProbe {
         }
     }
 
+    private static final String REFUSING_QUEUE = "kurir-validate.refuse-all";
+
     public static void main(String[] args) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(args[0]);
+        String mode = args.length > 1 ? args[1] : "messages";
         try (Connection connection = connect(factory);
              Channel channel = connection.createChannel()) {
-            channel.confirmSelect();
-            String messageId = UUID.randomUUID().toString();
-            byte[] unknownOrder = ("{\"order_id\":\"" + UUID.randomUUID() + "\",\"items\":[]}")
-                    .getBytes(StandardCharsets.UTF_8);
-            AMQP.BasicProperties withId = new AMQP.BasicProperties.Builder()
-                    .messageId(messageId).type("stock.reserved").appId("kurir-validate")
-                    .contentType("application/json").deliveryMode(2).build();
-            channel.basicPublish("items", "stock.reserved", true, withId, unknownOrder);
-            channel.waitForConfirmsOrDie(10_000);
-            Thread.sleep(500); // the first copy is recorded before the second arrives
-            channel.basicPublish("items", "stock.reserved", true, withId, unknownOrder);
-            AMQP.BasicProperties withoutId = new AMQP.BasicProperties.Builder()
-                    .type("stock.reserved").appId("kurir-validate").contentType("application/json")
-                    .deliveryMode(2).build();
-            channel.basicPublish("items", "stock.reserved", true, withoutId, unknownOrder);
-            channel.waitForConfirmsOrDie(10_000);
-            System.out.println("published: unknown-order stock.reserved " + messageId
-                    + " twice, and one message without a message id");
+            switch (mode) {
+                case "refuse" -> {
+                    channel.queueDeclare(REFUSING_QUEUE, false, false, false,
+                            Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+                    channel.queueBind(REFUSING_QUEUE, "orders", "order.*");
+                    System.out.println("order.* publishes are refused");
+                }
+                case "accept" -> {
+                    channel.queueDelete(REFUSING_QUEUE);
+                    System.out.println("order.* publishes are accepted again");
+                }
+                case "messages" -> publishFaultyMessages(channel);
+                default -> throw new IllegalArgumentException("unknown mode " + mode + ": messages, refuse or accept");
+            }
         }
+    }
+
+    private static void publishFaultyMessages(Channel channel) throws Exception {
+        channel.confirmSelect();
+        String messageId = UUID.randomUUID().toString();
+        byte[] unknownOrder = ("{\"order_id\":\"" + UUID.randomUUID() + "\",\"items\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
+        AMQP.BasicProperties withId = new AMQP.BasicProperties.Builder()
+                .messageId(messageId).type("stock.reserved").appId("kurir-validate")
+                .contentType("application/json").deliveryMode(2).build();
+        channel.basicPublish("items", "stock.reserved", true, withId, unknownOrder);
+        channel.waitForConfirmsOrDie(10_000);
+        Thread.sleep(500); // the first copy is recorded before the second arrives
+        channel.basicPublish("items", "stock.reserved", true, withId, unknownOrder);
+        AMQP.BasicProperties withoutId = new AMQP.BasicProperties.Builder()
+                .type("stock.reserved").appId("kurir-validate").contentType("application/json")
+                .deliveryMode(2).build();
+        channel.basicPublish("items", "stock.reserved", true, withoutId, unknownOrder);
+        channel.waitForConfirmsOrDie(10_000);
+        System.out.println("published: unknown-order stock.reserved " + messageId
+                + " twice, and one message without a message id");
     }
 }

@@ -146,13 +146,16 @@ check() { # check NAME SERVICES EXPECTATIONS -- HELM_TEMPLATE_ARGS...
   fi
 }
 
+# One dashboard ConfigMap per compose dashboard.
+dashboards=$(find "$root/compose/grafana/dashboards" -maxdepth 1 -name '*.json' | wc -l)
+
 step "Monolith, the chart's defaults"
 check monolith kurir Deployment=1 Service=2 PodDisruptionBudget=1 HorizontalPodAutoscaler=0 ServiceMonitor=0 \
   PrometheusRule=0 ConfigMap=0 -- -f "$validation/values-monolith.yaml"
 
 step "Monolith with HPA, ServiceMonitor, PrometheusRule and dashboards"
 check monolith-monitored kurir Deployment=1 Service=2 PodDisruptionBudget=1 HorizontalPodAutoscaler=1 \
-  ServiceMonitor=1 PrometheusRule=1 ConfigMap=4 -- -f "$validation/values-monolith.yaml" \
+  ServiceMonitor=1 PrometheusRule=1 ConfigMap="$dashboards" -- -f "$validation/values-monolith.yaml" \
   --set autoscaling.enabled=true,serviceMonitor.enabled=true,prometheusRule.enabled=true,dashboards.enabled=true
 
 step "Split services, the chart's defaults"
@@ -161,6 +164,6 @@ check split order-service,item-service Deployment=2 Service=4 PodDisruptionBudge
 
 step "Split services, every option away from its default"
 check everything order-service,item-service Deployment=2 Service=4 PodDisruptionBudget=2 HorizontalPodAutoscaler=1 \
-  ServiceMonitor=1 PrometheusRule=1 ConfigMap=4 -- -f "$validation/values-everything.yaml" --kube-version 1.30.0
+  ServiceMonitor=1 PrometheusRule=1 ConfigMap="$dashboards" -- -f "$validation/values-everything.yaml" --kube-version 1.30.0
 
 step "deploy/helm/validate.sh: all checks passed"

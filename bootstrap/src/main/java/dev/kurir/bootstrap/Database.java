@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.kurir.adapters.postgres.ModuleSchema;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -18,19 +19,30 @@ final class Database implements AutoCloseable {
 
     private static final String MIGRATION_CONNECTION_PARAMETERS =
             "socketTimeout=3600&tcpKeepAlive=true&ApplicationName=kurir-migrate";
-    /**
-     * How often Flyway tries again to reach a server that is not up yet, and the longest wait between two tries (it
-     * waits 1 s, then twice as long each time, at most this): 1+2+4+8 s, then 10 s ten times, about two minutes in all.
-     */
-    static final int MIGRATION_CONNECT_RETRIES = 14;
+    /** Flyway waits 1 s before its first retry, twice as long before each next one, at most this. */
     static final int MIGRATION_CONNECT_RETRY_MAX_SECONDS = 10;
 
     private final HikariDataSource pool;
     private final Optional<EmbeddedDatabase> embedded;
+    private final int migrationConnectRetries;
 
-    private Database(HikariDataSource pool, Optional<EmbeddedDatabase> embedded) {
+    private Database(HikariDataSource pool, Optional<EmbeddedDatabase> embedded, int migrationConnectRetries) {
         this.pool = pool;
         this.embedded = embedded;
+        this.migrationConnectRetries = migrationConnectRetries;
+    }
+
+    /** The fewest Flyway retries whose pauses (1, 2, 4, 8, 10, 10, ... s) add up to {@code wait}. */
+    static int connectRetries(Duration wait) {
+        int retries = 0;
+        long waited = 0;
+        long pause = 1;
+        while (waited < wait.toSeconds()) {
+            waited += pause;
+            retries++;
+            pause = Math.min(pause * 2, MIGRATION_CONNECT_RETRY_MAX_SECONDS);
+        }
+        return retries;
     }
 
     /** @param poolMetrics told about the pool when it starts, and about each connection acquired */
@@ -53,7 +65,7 @@ final class Database implements AutoCloseable {
         hikari.addDataSourceProperty("socketTimeout", "30");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         try {
-            return new Database(new HikariDataSource(hikari), embedded);
+            return new Database(new HikariDataSource(hikari), embedded, connectRetries(config.databaseStartupWait()));
         } catch (RuntimeException e) {
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
@@ -84,9 +96,10 @@ final class Database implements AutoCloseable {
      * Flyway's configuration, as {@link #migrate} uses it: its own connections to the pool's database and account.
      * The pool's 30 s socket timeout fails a request on a lost server rather than let it hang, but would also fail a
      * migration statement that rightly runs for minutes (an index on a large table, a lock an old transaction
-     * holds); a migration gets an hour. A server that is not up yet gets about two minutes: kurir migrates before it
-     * serves anything, and a database started beside it (compose, a cluster) may take that long to accept connections,
-     * the first start of an empty volume in particular; past that, kurir exits and its supervisor starts it again.
+     * holds); a migration gets an hour. A server that is not up yet gets {@code KURIR_DB_STARTUP_WAIT} (2 minutes by
+     * default): kurir migrates before it serves anything, and a database started beside it (compose, a cluster) may
+     * take that long to accept connections, the first start of an empty volume in particular; past that, kurir exits
+     * and its supervisor starts it again.
      */
     FluentConfiguration migrations() {
         String url = pool.getJdbcUrl();
@@ -94,7 +107,7 @@ final class Database implements AutoCloseable {
         String migrationUrl = url + (url.contains("?") ? "&" : "?") + MIGRATION_CONNECTION_PARAMETERS;
         return Flyway.configure()
                 .dataSource(migrationUrl, pool.getUsername(), pool.getPassword())
-                .connectRetries(MIGRATION_CONNECT_RETRIES)
+                .connectRetries(migrationConnectRetries)
                 .connectRetriesInterval(MIGRATION_CONNECT_RETRY_MAX_SECONDS);
     }
 

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param itemsUrl    where the item service answers, when this process runs orders without items
  * @param shutdownTimeout how long a SIGTERM may take before the process exits regardless
  * @param orderDeadline how long an order may stay PENDING before the saga deadline cancels it
+ * @param databaseStartupWait how long the start waits for PostgreSQL to accept connections before it gives up
  * @param serviceName the name kurir reports in logs and traces: {@code OTEL_SERVICE_NAME}, which ./kurir and the
  *                    image's entrypoint set from {@code KURIR_MODULES} (bootstrap/src/main/agent/otel-env.sh decides
  *                    it: {@code kurir}, {@code order-service} or {@code item-service}); {@code kurir} when unset, as
@@ -36,7 +37,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                           int databasePoolSize, int apiConcurrency, Optional<String> amqpUri, QueueType amqpQueueType, int amqpPrefetch, int amqpConsumers,
                           MessagingSettings messaging, Optional<String> adminToken, Duration retention,
                           Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout,
-                          Duration orderDeadline, String serviceName) {
+                          Duration orderDeadline, Duration databaseStartupWait, String serviceName) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
@@ -45,7 +46,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             "KURIR_OUTBOX_WORKERS", "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_INBOX_BATCH_SIZE",
             "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
-            "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE");
+            "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE", "KURIR_DB_STARTUP_WAIT");
     private static final Set<String> KNOWN_MODULES = Set.of("orders", "items");
     /** How long a relay waits for the broker's confirms of a batch before it counts the broker as away. */
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
@@ -127,7 +128,8 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 integer(env, "KURIR_AMQP_CONSUMERS", 4, 1, 64), messaging, adminToken,
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
                 duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
-                orderDeadline(env), optional(env, "OTEL_SERVICE_NAME").orElse("kurir"));
+                orderDeadline(env), duration(env, "KURIR_DB_STARTUP_WAIT", Duration.ofMinutes(2)),
+                optional(env, "OTEL_SERVICE_NAME").orElse("kurir"));
     }
 
     /** At least a second: shorter, and the deadline would cancel orders the saga is still deciding. */

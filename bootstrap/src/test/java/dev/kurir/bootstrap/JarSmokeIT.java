@@ -145,11 +145,15 @@ class JarSmokeIT {
     }
 
     @Test
-    void jar_exitWhenReady_withTheDatabaseUnreachable_exitsWithOne() {
+    void jar_exitWhenReady_withTheDatabaseUnreachable_exitsWithOne_afterItsStartupWait() {
+        long started = System.nanoTime();
         try (KurirProcess kurir = KurirProcess.start(Map.of("KURIR_DB_URL", "jdbc:postgresql://127.0.0.1:9/nothing",
-                "KURIR_AMQP_URI", "amqp://guest:guest@127.0.0.1:9/"), "--exit-when-ready")) {
+                "KURIR_AMQP_URI", "amqp://guest:guest@127.0.0.1:9/", "KURIR_DB_STARTUP_WAIT", "3s"),
+                "--exit-when-ready")) {
             assertEquals(1, kurir.awaitExit(Duration.ofSeconds(60)), kurir.output());
             assertTrue(kurir.output().contains("kurir could not start"), kurir.output());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(Duration.ofSeconds(3)) >= 0, "gave up before its 3 s wait: " + took);
         }
     }
 

@@ -60,6 +60,7 @@ class KurirConfigTest {
         assertMessageStartsWith("KURIR_ADMIN_TOKEN", Map.of("KURIR_ADMIN_TOKEN", "short"));
         assertMessageStartsWith("KURIR_RETENTION", Map.of("KURIR_RETENTION", "1 week"));
         assertMessageStartsWith("KURIR_ORDER_DEADLINE", Map.of("KURIR_ORDER_DEADLINE", "0s"));
+        assertMessageStartsWith("KURIR_DB_STARTUP_WAIT", Map.of("KURIR_DB_STARTUP_WAIT", "soon"));
         assertMessageStartsWith("KURIR_ORDER_DEADLINE", Map.of("KURIR_ORDER_DEADLINE", "500ms"));
         assertMessageStartsWith("KURIR_MODULES", Map.of("KURIR_MODULES", "orders,billing"));
         assertMessageStartsWith("KURIR_ITEMS_URL", Map.of("KURIR_MODULES", "orders"));

@@ -42,7 +42,8 @@ class SecretsInLogsIT {
         try (KurirProcess kurir = KurirProcess.start(Map.of(
                 "KURIR_DB_URL", "jdbc:postgresql://127.0.0.1:9/nothing?user=kurir&password=" + DB_URL_SECRET,
                 "KURIR_DB_PASSWORD", DB_PASSWORD,
-                "KURIR_AMQP_URI", "amqp://kurir:p@" + DB_PASSWORD + "@127.0.0.1:9/"), "--exit-when-ready")) {
+                "KURIR_AMQP_URI", "amqp://kurir:p@" + DB_PASSWORD + "@127.0.0.1:9/",
+                "KURIR_DB_STARTUP_WAIT", "1s"), "--exit-when-ready")) {
             assertEquals(1, kurir.awaitExit(Duration.ofSeconds(60)), kurir.output());
             assertNoSecret(kurir.output(), "kurir:p@");
         }
