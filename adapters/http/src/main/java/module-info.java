@@ -3,6 +3,9 @@ module dev.kurir.adapters.http {
     requires dev.kurir.application;
     requires dev.kurir.observability;
     requires io.javalin;
+    requires org.eclipse.jetty.server; // the graceful stop: see StoppingHandler
+    requires org.eclipse.jetty.http;
+    requires org.eclipse.jetty.util;
     requires com.fasterxml.jackson.databind;
     requires java.sql;
     requires org.slf4j;

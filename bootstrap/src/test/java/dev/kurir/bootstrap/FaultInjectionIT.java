@@ -11,9 +11,6 @@ import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -132,10 +128,10 @@ class FaultInjectionIT {
             checkAnswersWhilePostgresWasDown(attempts, postgresDown);
         }
         Duration loaded = Duration.between(loadStarted, Instant.now());
-        Optional<Duration> drain = awaitDrained();
+        SagaDrain saga = new SagaDrain(jdbi, jdbi, broker.amqpUri());
+        Optional<Duration> drain = saga.await(Duration.ofSeconds(drainSeconds));
         if (drain.isEmpty()) {
-            violations.add("not drained within " + drainSeconds + " s: " + pendingRows() + " row(s) PENDING, "
-                    + queuedMessages() + " message(s) queued");
+            violations.add("not drained within " + drainSeconds + " s: " + saga.left());
         }
         SagaLedger ledger = SagaLedger.check(jdbi, attempts, initialStock, Set.of(injected.orderId()),
                 Set.of(injected.messageId()));
@@ -287,41 +283,6 @@ class FaultInjectionIT {
         return windows.stream().anyMatch(w -> w.fault().equals(fault) && w.covers(attempt));
     }
 
-    // ---- draining
-
-    /**
-     * Waits until no row of any table is PENDING and RabbitMQ holds no message for kurir (ready or unacknowledged);
-     * returns how long that took, or empty if it did not happen in time (the ledger then shows what is left).
-     */
-    private Optional<Duration> awaitDrained() {
-        Instant from = Instant.now();
-        Instant deadline = from.plusSeconds(drainSeconds);
-        while (pendingRows() != 0 || queuedMessages() != 0) {
-            if (Instant.now().isAfter(deadline)) {
-                return Optional.empty();
-            }
-            sleep(Duration.ofMillis(250));
-        }
-        return Optional.of(Duration.between(from, Instant.now()));
-    }
-
-    private long pendingRows() {
-        return jdbi.withHandle(h -> h.createQuery("""
-                SELECT (SELECT count(*) FROM orders.orders WHERE status = 'PENDING')
-                     + (SELECT count(*) FROM orders.outbox WHERE status = 'PENDING')
-                     + (SELECT count(*) FROM items.inbox WHERE status = 'PENDING')
-                     + (SELECT count(*) FROM items.outbox WHERE status = 'PENDING')
-                     + (SELECT count(*) FROM orders.inbox WHERE status = 'PENDING')""").mapTo(Long.class).one());
-    }
-
-    private long queuedMessages() {
-        String vhost = URLDecoder.decode(URI.create(broker.amqpUri()).getRawPath().substring(1), StandardCharsets.UTF_8);
-        String listing = run("rabbitmqctl", "-q", "list_queues", "-p", vhost, "--no-table-headers", "name", "messages");
-        return listing.lines().map(line -> line.trim().split("\\s+"))
-                .filter(columns -> columns.length == 2 && !columns[0].equals("kurir.dead-letter"))
-                .mapToLong(columns -> Long.parseLong(columns[1])).sum();
-    }
-
     // ---- helpers
 
     private static void require(boolean available, String what) {
@@ -388,33 +349,6 @@ class FaultInjectionIT {
             System.err.println("could not keep the log of kurir process " + index + ": " + e);
         } finally {
             process.close();
-        }
-    }
-
-    private static String run(String... command) {
-        try {
-            Path output = Files.createTempFile("kurir-faults-", ".out");
-            try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                        .start();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException(String.join(" ", command) + " timed out");
-                }
-                String text = Files.readString(output);
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue()
-                            + ": " + text.strip());
-                }
-                return text;
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * has passed; each retry is an attempt of its own, sent after a growing, jittered pause. A first attempt refused (the
  * process is down: nothing was sent) or answered 503 "nothing was written" is not retried: retrying every request
  * while the process restarts would meet it with a burst.
+ *
+ * <p>Given several replicas, it spreads the requests over them round-robin, as a load balancer would, and a refused
+ * connection (nothing was sent), or a 503 {@code /problems/stopping} (a replica in its graceful stop refused the
+ * request before doing anything), goes on to the next replica within the same attempt; only when every replica
+ * refuses is the attempt answered with the last refusal. A retry goes to the next replica after the last one.
  */
 final class OrderLoad implements AutoCloseable {
     /** An answer later than this is a hang, whatever it says. */
@@ -50,6 +55,8 @@ final class OrderLoad implements AutoCloseable {
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(8);
     private static final String OUTCOME_UNKNOWN_TYPE = "/problems/outcome-unknown";
+    /** A replica that is stopping refuses a request before doing anything with it. */
+    private static final String STOPPING_TYPE = "/problems/stopping";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Line(String sku, int quantity) {
@@ -79,8 +86,9 @@ final class OrderLoad implements AutoCloseable {
     }
 
     /** @param attempt 1 for the first time the request was sent, 2 for its first retry, and so on */
+    /** @param port the replica that answered (or, when all refused, the last one tried) */
     record Attempt(int sequence, int attempt, String customerId, String idempotencyKey, List<Line> lines,
-                   Instant sentAt, Instant answeredAt, Outcome outcome, String orderId, String detail) {
+                   Instant sentAt, Instant answeredAt, Outcome outcome, String orderId, String detail, int port) {
 
         boolean overlaps(Instant from, Instant to) {
             return !sentAt.isAfter(to) && !answeredAt.isBefore(from);
@@ -96,24 +104,32 @@ final class OrderLoad implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             runnable -> Thread.ofPlatform().name("order-load").daemon().unstarted(runnable));
-    private final URI orders;
+    /** The replicas' {@code /api/orders}, in the order the requests go round them. */
+    private final List<URI> orders;
     private final List<String> skus;
     private final Random random; // used by the timer thread only
     private final AtomicInteger sequence = new AtomicInteger();
     private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
     /** Requests not answered for good yet: in flight, or waiting for a retry. */
     private final Set<Integer> open = ConcurrentHashMap.newKeySet();
+    /** Connections refused by one replica and sent on to the next: what a load balancer hides from its clients. */
+    private final AtomicInteger failovers = new AtomicInteger();
     private ScheduledFuture<?> stream;
 
-    private OrderLoad(int apiPort, List<String> skus, long seed) {
-        this.orders = URI.create("http://127.0.0.1:" + apiPort + "/api/orders");
+    private OrderLoad(List<Integer> apiPorts, List<String> skus, long seed) {
+        this.orders = apiPorts.stream().map(port -> URI.create("http://127.0.0.1:" + port + "/api/orders")).toList();
         this.skus = List.copyOf(skus);
         this.random = new Random(seed);
     }
 
     /** Starts posting {@code perSecond} orders a second, each for one sku (one in five for two) of {@code skus}. */
     static OrderLoad start(int apiPort, List<String> skus, double perSecond, long seed) {
-        OrderLoad load = new OrderLoad(apiPort, skus, seed);
+        return start(List.of(apiPort), skus, perSecond, seed);
+    }
+
+    /** Starts posting like {@link #start(int, List, double, long)}, spread over the replicas at {@code apiPorts}. */
+    static OrderLoad start(List<Integer> apiPorts, List<String> skus, double perSecond, long seed) {
+        OrderLoad load = new OrderLoad(apiPorts, skus, seed);
         long periodMicros = Math.round(1_000_000 / perSecond);
         load.stream = load.timer.scheduleAtFixedRate(load::sendOne, 0, periodMicros, TimeUnit.MICROSECONDS);
         return load;
@@ -128,6 +144,14 @@ final class OrderLoad implements AutoCloseable {
 
     /** @param unknownBefore whether an earlier attempt may have placed the order */
     private void send(Request request, int attempt, boolean unknownBefore) {
+        // Round-robin over the replicas, the retries of a request included.
+        int first = Math.floorMod(request.sequence() + attempt - 1, orders.size());
+        send(request, attempt, unknownBefore, first, 1);
+    }
+
+    /** @param refusedSoFar how many replicas were tried for this attempt, the one at {@code replica} included */
+    private void send(Request request, int attempt, boolean unknownBefore, int replica, int refusedSoFar) {
+        URI target = orders.get(replica);
         StringBuilder body = new StringBuilder("{\"customerId\":\"").append(request.customerId())
                 .append("\",\"items\":[");
         for (int i = 0; i < request.lines().size(); i++) {
@@ -136,12 +160,19 @@ final class OrderLoad implements AutoCloseable {
                     .append("\",\"quantity\":").append(line.quantity()).append('}');
         }
         body.append("]}");
-        HttpRequest http = HttpRequest.newBuilder(orders).timeout(HANG).header("Content-Type", "application/json")
+        HttpRequest http = HttpRequest.newBuilder(target).timeout(HANG).header("Content-Type", "application/json")
                 .header("Idempotency-Key", request.idempotencyKey())
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         Instant sentAt = Instant.now();
         client.sendAsync(http, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-            Attempt answer = classify(request, attempt, sentAt, response, failure);
+            Attempt answer = classify(request, attempt, sentAt, response, failure, target.getPort());
+            boolean refused = answer.outcome() == Outcome.CONNECTION_REFUSED || (answer.outcome() == Outcome.UNAVAILABLE
+                    && STOPPING_TYPE.equals(problemType(response.body())));
+            if (refused && refusedSoFar < orders.size()) {
+                failovers.incrementAndGet();
+                send(request, attempt, unknownBefore, (replica + 1) % orders.size(), refusedSoFar + 1);
+                return null;
+            }
             attempts.add(answer);
             boolean unknown = unknownBefore || answer.outcomeUnknown();
             boolean settled = answer.outcome() == Outcome.ACCEPTED || answer.outcome() == Outcome.UNEXPECTED;
@@ -187,41 +218,41 @@ final class OrderLoad implements AutoCloseable {
     }
 
     private static Attempt classify(Request request, int attempt, Instant sentAt, HttpResponse<String> response,
-                                    Throwable failure) {
+                                    Throwable failure, int port) {
         Instant answeredAt = Instant.now();
         if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             String detail = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             if (cause instanceof HttpTimeoutException) {
-                return attempt(request, attempt, sentAt, answeredAt, Outcome.UNEXPECTED, null,
+                return attempt(request, attempt, port, sentAt, answeredAt, Outcome.UNEXPECTED, null,
                         "no answer within " + HANG.toSeconds() + " s (" + detail + ")");
             }
             Outcome outcome = cause instanceof ConnectException ? Outcome.CONNECTION_REFUSED
                     : cause instanceof IOException ? Outcome.CONNECTION_BROKEN : Outcome.UNEXPECTED;
-            return attempt(request, attempt, sentAt, answeredAt, outcome, null, detail);
+            return attempt(request, attempt, port, sentAt, answeredAt, outcome, null, detail);
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         String detail = response.statusCode() + " " + contentType + " " + abbreviate(response.body());
         if (response.statusCode() == 201) {
             boolean replayed = response.headers().firstValue("Idempotent-Replayed").isPresent();
             String orderId = orderId(response.body(), replayed);
-            return attempt(request, attempt, sentAt, answeredAt,
+            return attempt(request, attempt, port, sentAt, answeredAt,
                     orderId == null ? Outcome.UNEXPECTED : Outcome.ACCEPTED, orderId, detail);
         }
         if (response.statusCode() == 503 && contentType.startsWith("application/problem+json")
                 && response.headers().firstValue("Retry-After").isPresent()) {
             Outcome outcome = OUTCOME_UNKNOWN_TYPE.equals(problemType(response.body()))
                     ? Outcome.OUTCOME_UNKNOWN : Outcome.UNAVAILABLE;
-            return attempt(request, attempt, sentAt, answeredAt, outcome, null, detail);
+            return attempt(request, attempt, port, sentAt, answeredAt, outcome, null, detail);
         }
-        return attempt(request, attempt, sentAt, answeredAt, Outcome.UNEXPECTED, null, detail);
+        return attempt(request, attempt, port, sentAt, answeredAt, Outcome.UNEXPECTED, null, detail);
     }
 
-    private static Attempt attempt(Request request, int attempt, Instant sentAt, Instant answeredAt, Outcome outcome,
-                                   String orderId, String detail) {
+    private static Attempt attempt(Request request, int attempt, int port, Instant sentAt, Instant answeredAt,
+                                   Outcome outcome, String orderId, String detail) {
         return new Attempt(request.sequence(), attempt, request.customerId(), request.idempotencyKey(),
-                request.lines(), sentAt, answeredAt, outcome, orderId, detail);
+                request.lines(), sentAt, answeredAt, outcome, orderId, detail, port);
     }
 
     /** The order id of a 201; a new order is PENDING, a replayed one may have been decided since. */
@@ -273,6 +304,11 @@ final class OrderLoad implements AutoCloseable {
             throw new IllegalStateException("the load's timer did not stop", e);
         }
         return attempts();
+    }
+
+    /** How many refusals (a refused connection, a stopping replica's 503) went on to the next replica. */
+    int failovers() {
+        return failovers.get();
     }
 
     /** What was answered so far, in the order the answers came. */

@@ -45,7 +45,9 @@ final class SagaLedger {
                               int retryCount, String error, String payload) {
     }
 
-    private final Jdbi jdbi;
+    /** The orders module's database and the items module's: one and the same for a monolith. */
+    private final Jdbi ordersDb;
+    private final Jdbi itemsDb;
     private final List<String> violations = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private int lost;
@@ -57,8 +59,9 @@ final class SagaLedger {
     private int rejected;
     private int retriedRows;
 
-    private SagaLedger(Jdbi jdbi) {
-        this.jdbi = jdbi;
+    private SagaLedger(Jdbi ordersDb, Jdbi itemsDb) {
+        this.ordersDb = ordersDb;
+        this.itemsDb = itemsDb;
     }
 
     /**
@@ -69,7 +72,13 @@ final class SagaLedger {
      */
     static SagaLedger check(Jdbi jdbi, List<Attempt> attempts, Map<String, Integer> initialStock,
                             Set<String> injectedOrderIds, Set<String> injectedMessageIds) {
-        SagaLedger ledger = new SagaLedger(jdbi);
+        return check(jdbi, jdbi, attempts, initialStock, injectedOrderIds, injectedMessageIds);
+    }
+
+    /** Checks like {@link #check(Jdbi, List, Map, Set, Set)} the two databases of split mode. */
+    static SagaLedger check(Jdbi ordersDb, Jdbi itemsDb, List<Attempt> attempts, Map<String, Integer> initialStock,
+                            Set<String> injectedOrderIds, Set<String> injectedMessageIds) {
+        SagaLedger ledger = new SagaLedger(ordersDb, itemsDb);
         ledger.run(attempts, initialStock, injectedOrderIds, injectedMessageIds);
         return ledger;
     }
@@ -123,17 +132,17 @@ final class SagaLedger {
 
     private void run(List<Attempt> attempts, Map<String, Integer> initialStock, Set<String> injectedOrderIds,
                      Set<String> injectedMessageIds) {
-        Map<String, OrderRow> orders = index(jdbi.withHandle(h -> h.createQuery(
+        Map<String, OrderRow> orders = index(ordersDb.withHandle(h -> h.createQuery(
                         "SELECT order_id, customer_id, status::text AS status, created_at FROM orders.orders")
                 .map((rs, ctx) -> new OrderRow(rs.getString("order_id"), rs.getString("customer_id"),
                         rs.getString("status"), rs.getObject("created_at", OffsetDateTime.class).toInstant())).list()),
                 OrderRow::orderId);
         Map<String, String> orderOfKey = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT idempotency_key, order_id FROM orders.idempotency_keys")
+        ordersDb.useHandle(h -> h.createQuery("SELECT idempotency_key, order_id FROM orders.idempotency_keys")
                 .map((rs, ctx) -> Map.entry(rs.getString("idempotency_key"), rs.getString("order_id")))
                 .forEach(e -> orderOfKey.put(e.getKey(), e.getValue())));
         Map<String, List<Line>> lines = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT order_id, sku, quantity FROM orders.order_lines ORDER BY order_id, line_no")
+        ordersDb.useHandle(h -> h.createQuery("SELECT order_id, sku, quantity FROM orders.order_lines ORDER BY order_id, line_no")
                 .map((rs, ctx) -> Map.entry(rs.getString("order_id"), new Line(rs.getString("sku"), rs.getInt("quantity"))))
                 .forEach(e -> lines.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue())));
         List<MessageRow> ordersOutbox = messages("orders.outbox");
@@ -369,7 +378,7 @@ final class SagaLedger {
     private void checkStock(Map<String, Integer> initialStock, Map<String, OrderRow> orders,
                             Map<String, List<Line>> lines, List<MessageRow> itemsOutbox) {
         Map<String, Integer> current = new TreeMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT sku, stock FROM items.items")
+        itemsDb.useHandle(h -> h.createQuery("SELECT sku, stock FROM items.items")
                 .map((rs, ctx) -> Map.entry(rs.getString("sku"), rs.getInt("stock")))
                 .forEach(e -> current.put(e.getKey(), e.getValue())));
         Map<String, Integer> confirmedQuantity = new HashMap<>();
@@ -382,7 +391,7 @@ final class SagaLedger {
                 .forEach(line -> reservedQuantity.merge(line.path("sku").asText(), line.path("quantity").asInt(),
                         Integer::sum));
         Map<String, Integer> heldQuantity = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("""
+        itemsDb.useHandle(h -> h.createQuery("""
                         SELECT l.sku, l.quantity FROM items.reservation_lines l JOIN items.reservations r USING (order_id)
                         WHERE r.decision = 'RESERVED' AND NOT r.cancelled""")
                 .map((rs, ctx) -> Map.entry(rs.getString("sku"), rs.getInt("quantity")))
@@ -436,6 +445,7 @@ final class SagaLedger {
 
     private List<MessageRow> messages(String table) {
         // The table is one of four constants above, never input.
+        Jdbi jdbi = table.startsWith("orders.") ? ordersDb : itemsDb;
         return jdbi.withHandle(h -> h.createQuery("SELECT message_id::text AS message_id, event_type, "
                         + "payload->>'order_id' AS order_id, status::text AS status, locked_by, retry_count, error, "
                         + "payload::text AS payload FROM " + table + " ORDER BY id")

@@ -173,7 +173,7 @@ class SagaLedgerIT {
             case UNEXPECTED -> "500";
         };
         return new Attempt(Integer.parseInt(customerId.replaceAll("\\D", "")), attempt, customerId, customerId,
-                List.of(new Line(SKU, QUANTITY)), sentAt, sentAt.plusMillis(20), outcome, orderId, detail);
+                List.of(new Line(SKU, QUANTITY)), sentAt, sentAt.plusMillis(20), outcome, orderId, detail, 0);
     }
 
     /** An order and its whole saga, each hop under message ids of its own: placed, reserved, confirmed, settled. */

@@ -4,6 +4,7 @@ import dev.kurir.observability.metrics.HttpServerMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +13,13 @@ import java.util.Optional;
  * Every error, including unknown routes and oversized bodies, is answered as problem+json.
  */
 public final class HttpServer implements AutoCloseable {
+    /**
+     * How long {@link #close()} lets requests in flight finish. Jetty's default is 0: its stop closes their
+     * connections at once while the requests run on, so a client loses the answer to an order that was placed. Within
+     * kurir's own shutdown timeout, and the 30 s an orchestrator usually gives between SIGTERM and SIGKILL.
+     */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
     private final Javalin javalin;
 
     private HttpServer(Javalin javalin) {
@@ -42,6 +50,12 @@ public final class HttpServer implements AutoCloseable {
             config.http.maxRequestSize = JsonBody.MAX_BYTES;
             config.jetty.host = host;
             config.jetty.port = port;
+            // Graceful stop: no new connections, the requests in flight answered before their connections close,
+            // and a request arriving on a kept-alive one refused (StoppingHandler). Javalin puts its handlers inside.
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                server.setHandler(new StoppingHandler());
+            });
             limit.ifPresent(config.router::handlerWrapper);
             groups.forEach(group -> group.register(config.routes));
             ProblemHandlers.register(config.routes);
@@ -62,7 +76,7 @@ public final class HttpServer implements AutoCloseable {
         return javalin.port();
     }
 
-    /** Stops accepting connections and lets requests in flight finish. */
+    /** Stops accepting connections and lets requests in flight finish and be answered (up to {@link #STOP_TIMEOUT}). */
     @Override
     public void close() {
         javalin.stop();
