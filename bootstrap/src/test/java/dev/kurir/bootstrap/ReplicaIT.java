@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kurir.application.messaging.RetentionJob;
 import dev.kurir.bootstrap.OrderLoad.Attempt;
 import dev.kurir.bootstrap.OrderLoad.Outcome;
 import dev.kurir.testing.TestBroker;
@@ -39,7 +40,9 @@ import org.junit.jupiter.api.Test;
  * Idempotency-Key), one replica is killed with SIGKILL and started again, then every replica is restarted in turn
  * (SIGTERM, start, ready, next), then one replica loses RabbitMQ alone for a while (its {@link TcpProxy} link cut).
  * Once drained: every accepted order final, stock exact, no effect twice, no lease left behind ({@link SagaLedger}),
- * and the only failed answers a client saw are broken connections of requests in flight on the killed replica.
+ * the only failed answers a client saw are broken connections of requests in flight on the killed replica, and the
+ * periodic jobs took one turn per interval across the replicas (the saga deadline's every 5 s, the retention's once
+ * in its 10 minutes), not one per replica.
  *
  * <p>The figures are system properties {@code kurir.replicas.*}: the defaults are the short run of the normal build,
  * and the {@code faults} profile runs the long one (docs/reliability.md). It needs the local RabbitMQ (its queues
@@ -140,6 +143,7 @@ class ReplicaIT {
         String parameters = String.format(Locale.ROOT, "ordersPerSecond=%s brokerCutSeconds=%d steadySeconds=%d "
                 + "seed=%d", ordersPerSecond, brokerCutSeconds, steadySeconds, seed);
         System.out.println("REPLICAS " + cluster.name() + " starting: " + parameters);
+        Instant startedAt = Instant.now();
         Duration startSpread = startAllAtOnce(cluster.replicas());
         String migrations = checkMigrations(cluster);
 
@@ -185,6 +189,7 @@ class ReplicaIT {
         SagaLedger ledger = SagaLedger.check(cluster.ordersDb(), cluster.itemsDb(), attempts, initialStock, Set.of(),
                 Set.of());
         violations.addAll(ledger.violations());
+        String jobTurns = checkJobTurns(cluster, Duration.between(startedAt, Instant.now()));
 
         // What a client saw: every failed attempt, by kind; excused only if in flight on a replica as it was killed.
         Map<String, Long> errors = new TreeMap<>();
@@ -223,7 +228,7 @@ class ReplicaIT {
                 drain.map(d -> String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0)).orElse(">" + drainSeconds),
                 Duration.between(began, Instant.now()).toSeconds());
         List<String> report = new ArrayList<>(List.of(summary, "parameters: " + parameters + " load_seconds="
-                + loaded.toSeconds(), "migrations: " + migrations));
+                + loaded.toSeconds(), "migrations: " + migrations, "job turns: " + jobTurns));
         unexpected.stream().sorted(Comparator.comparing(Attempt::sentAt)).limit(20).forEach(a -> report.add(
                 "unexpected: " + a.customerId() + " to port " + a.port() + " sent " + a.sentAt() + ", answered "
                         + a.answeredAt() + ": " + a.detail()));
@@ -286,6 +291,39 @@ class ReplicaIT {
                     + " in history, applied by " + appliers + " replica(s): " + appliedBy);
         }
         return String.join("; ", figures);
+    }
+
+    // ---- the periodic jobs
+
+    /**
+     * The saga deadline job's turns are at least its interval apart (by the database's clock), so {@code ran} holds
+     * at most {@code ran / interval + 1} of them; and some replica was always up to take them, so at least half that
+     * many. One turn per replica per interval would be two to three times as many. The retention, every 10 minutes,
+     * took one turn per module in the whole run, although every replica started (and most restarted) within it.
+     */
+    private String checkJobTurns(Cluster cluster, Duration ran) {
+        Duration interval = OrderDeadlineJob.interval(Duration.ofMinutes(5)); // KURIR_ORDER_DEADLINE's default
+        long most = ran.dividedBy(interval) + 1;
+        long deadlineTurns = turns(cluster.ordersDb(), "orders", OrderDeadlineJob.JOB);
+        if (deadlineTurns > most || deadlineTurns < most / 2) {
+            violations.add("the saga deadline job took " + deadlineTurns + " turns in " + ran.toSeconds() + " s, every "
+                    + interval.toSeconds() + " s across the replicas allows " + most / 2 + " to " + most);
+        }
+        long ordersRetention = turns(cluster.ordersDb(), "orders", RetentionJob.JOB);
+        long itemsRetention = turns(cluster.itemsDb(), "items", RetentionJob.JOB);
+        if (ordersRetention != 1 || itemsRetention != 1) {
+            violations.add("the retention took " + ordersRetention + " (orders) and " + itemsRetention
+                    + " (items) turns, once per module expected in less than its 10 minutes");
+        }
+        return String.format(Locale.ROOT, "order-deadline=%d in %d s (interval %d s, at most %d), retention orders=%d "
+                        + "items=%d", deadlineTurns, ran.toSeconds(), interval.toSeconds(), most, ordersRetention,
+                itemsRetention);
+    }
+
+    private static long turns(Jdbi database, String schema, String job) {
+        // The schema is one of the two module names, not input.
+        return database.withHandle(h -> h.createQuery("SELECT coalesce(sum(turns), 0) FROM " + schema
+                + ".job_turns WHERE job = :job").bind("job", job).mapTo(Long.class).one());
     }
 
     // ---- the faults
