@@ -2,7 +2,6 @@ package dev.kurir.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,9 @@ class BenchSmokeIT {
     void benchmarkSmoke_confirmsEveryOrderPlaced() throws Exception {
         // The benchmark measures against the local servers, through their own clients; the suite itself also passes
         // on a machine with only a JDK, where this test has nothing to run against.
-        assumeTrue(succeeds("command -v psql && command -v rabbitmqctl && pg_isready -h 127.0.0.1 -p 5432 -q"
-                + " && rabbitmqctl -q list_vhosts"), "the benchmark needs the local PostgreSQL and RabbitMQ");
+        Prerequisite.require(succeeds("command -v psql && command -v rabbitmqctl && pg_isready -h 127.0.0.1 -p 5432 -q"
+                + " && rabbitmqctl -q list_vhosts"), "BenchSmokeIT", "the local PostgreSQL and RabbitMQ with psql and "
+                + "rabbitmqctl (the benchmark measures against them through their own clients)");
 
         Path report = ROOT.resolve("bench/target/smoke.md");
         Files.deleteIfExists(report); // written by this run or not at all

@@ -2,8 +2,6 @@ package dev.kurir.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kurir.bootstrap.OrderLoad.Attempt;
 import dev.kurir.bootstrap.OrderLoad.Outcome;
@@ -78,9 +76,9 @@ class FaultInjectionIT {
         try (TestDatabase database = TestDatabase.create(); TestBroker testBroker = TestBroker.create()) {
             broker = testBroker;
             Optional<LocalPostgres> postgres = LocalPostgres.serving(database.dataSource());
-            require(broker.canRestart(), "a RabbitMQ that rabbitmqctl can stop and start (KURIR_TEST_AMQP_URI, "
+            Prerequisite.require(broker.canRestart(), "the fault-injection suite", "a RabbitMQ that rabbitmqctl can stop and start (KURIR_TEST_AMQP_URI, "
                     + "rabbitmqctl on the PATH); the embedded broker keeps messages in memory only");
-            require(postgres.isPresent(), "the local Debian PostgreSQL (KURIR_TEST_DB_URL, pg_ctlcluster on the PATH)");
+            Prerequisite.require(postgres.isPresent(), "the fault-injection suite", "the local Debian PostgreSQL (KURIR_TEST_DB_URL, pg_ctlcluster on the PATH)");
             jdbi = Jdbi.create(database.dataSource());
             env = env(database, broker);
             clearKeptLogs();
@@ -284,16 +282,6 @@ class FaultInjectionIT {
     }
 
     // ---- helpers
-
-    private static void require(boolean available, String what) {
-        if (!available) {
-            String message = "the fault-injection suite needs " + what;
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(message);
-            }
-            assumeTrue(false, message + "; skipped (on CI, with CI=true, it fails instead)");
-        }
-    }
 
     private static Map<String, String> env(TestDatabase database, TestBroker broker) throws IOException {
         Map<String, String> env = new HashMap<>();

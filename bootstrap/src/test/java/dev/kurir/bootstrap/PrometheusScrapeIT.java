@@ -30,7 +30,8 @@ class PrometheusScrapeIT {
 
     @BeforeAll
     void start() {
-        PrometheusServer.binary(); // fails at once, with what to install, when there is no Prometheus
+        Prerequisite.require(PrometheusServer.binary().isPresent(), "PrometheusScrapeIT", "the prometheus binary on "
+                + "the PATH (apt-get install --no-install-recommends prometheus; .ci/run does so)");
         running = RunningKurir.start(Map.of());
         prometheus = PrometheusServer.start(running.managementPort());
         Eventually.await("the first scrape of job api", SOON,
