@@ -3,6 +3,7 @@ package dev.kurir.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kurir.testing.Prerequisite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

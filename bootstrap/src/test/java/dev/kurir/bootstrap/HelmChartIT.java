@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.kurir.testing.Prerequisite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kurir.application.messaging.RetentionJob;
 import dev.kurir.bootstrap.OrderLoad.Attempt;
 import dev.kurir.bootstrap.OrderLoad.Outcome;
+import dev.kurir.testing.Prerequisite;
 import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
+import dev.kurir.application.shared.port.out.DatabaseUnavailableException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the consumer does with each delivery: into the inbox, or into the dead-letter queue, and only then acked;
- * returned to the queue when neither could be committed. Shared by the consumer's successive connections and
+ * held while the database is away; returned to the queue when neither could be committed for another reason. Shared by the consumer's successive connections and
  * called by several threads at once, one per subscribed channel.
  */
 final class DeliveryHandler {
@@ -76,7 +77,11 @@ final class DeliveryHandler {
     private void receive(Channel channel, DeadLetterChannel deadLetters, Envelope envelope,
                          AMQP.BasicProperties properties, byte[] body, IncomingDelivery delivery) throws IOException {
         try {
-            receiver.receive(delivery); // a duplicate is the receiver's to report: it knows the module
+            while (!receiveWhileTheDatabaseIsAway(delivery)) {
+                if (stopped.getCount() == 0) {
+                    return; // not acked: the broker redelivers it once the connection is closed
+                }
+            }
         } catch (UnstorableDeliveryException e) {
             // Returned to the queue it would come back forever, and hold this consumer in its pause each time.
             deadLetter(channel, deadLetters, envelope, properties, body, e.getMessage());
@@ -93,6 +98,30 @@ final class DeliveryHandler {
         }
         failures.reset();
         channel.basicAck(envelope.getDeliveryTag(), false);
+    }
+
+    /**
+     * Records the delivery, or, while the database is away, waits a growing pause and says so: the delivery is held
+     * rather than returned to the queue. A quorum queue counts a return against its delivery limit (RabbitMQ 4.0 to
+     * 4.2, 20 by default) and dead-letters the message past it, so returning it every few seconds would take a saga
+     * event out of the saga during a database outage of a minute or two. (A delivery held longer than the broker's
+     * consumer timeout, 30 minutes by default, costs the channel: the broker closes it and redelivers.)
+     *
+     * @return whether the delivery was recorded; false after a pause, to try again
+     */
+    private boolean receiveWhileTheDatabaseIsAway(IncomingDelivery delivery) {
+        try {
+            receiver.receive(delivery); // a duplicate is the receiver's to report: it knows the module
+            return true;
+        } catch (DatabaseUnavailableException e) {
+            Duration pause = failures.next();
+            log.atWarn().addKeyValue("queue", queue).addKeyValue("message_id", delivery.messageId())
+                    .addKeyValue("event_type", delivery.eventType()).addKeyValue("reason", Reasons.of(e))
+                    .addKeyValue("retry_in_ms", pause.toMillis())
+                    .log("the database is away; holding the delivery until it is back");
+            pause(pause);
+            return false;
+        }
     }
 
     private void deadLetter(Channel channel, DeadLetterChannel deadLetters, Envelope envelope,

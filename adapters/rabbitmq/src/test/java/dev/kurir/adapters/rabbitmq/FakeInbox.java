@@ -3,6 +3,7 @@ package dev.kurir.adapters.rabbitmq;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
+import dev.kurir.application.shared.port.out.DatabaseUnavailableException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,7 @@ final class FakeInbox implements InboxReceiver {
     private final Map<UUID, IncomingDelivery> recorded = new ConcurrentHashMap<>();
     private final List<IncomingDelivery> attempts = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToCome = new AtomicInteger();
+    private final AtomicInteger unavailableToCome = new AtomicInteger();
     private volatile CountDownLatch blocker;
     private volatile String refusal;
 
@@ -39,7 +41,10 @@ final class FakeInbox implements InboxReceiver {
         attempts.add(delivery);
         awaitBlocker();
         if (failuresToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            throw new IllegalStateException("database is down");
+            throw new IllegalStateException("the handler failed");
+        }
+        if (unavailableToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new DatabaseUnavailableException("no connection within 3000 ms", null);
         }
         if (refusal != null) {
             throw new UnstorableDeliveryException(refusal, null);
@@ -71,6 +76,11 @@ final class FakeInbox implements InboxReceiver {
 
     void failNext(int times) {
         failuresToCome.set(times);
+    }
+
+    /** The next {@code times} receives find the database away. */
+    void unavailableFor(int times) {
+        unavailableToCome.set(times);
     }
 
     Map<UUID, IncomingDelivery> recorded() {

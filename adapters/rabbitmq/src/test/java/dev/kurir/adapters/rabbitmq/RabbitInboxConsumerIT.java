@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
@@ -139,6 +140,22 @@ class RabbitInboxConsumerIT {
         consumer.close();
         assertEquals(0, messageCount(QUEUE));
         assertEquals(0, messageCount(DEAD_LETTERS));
+    }
+
+    @Test
+    void whileTheDatabaseIsAway_theDeliveryIsHeld_notReturnedToTheQueue() throws Exception {
+        inbox.unavailableFor(3); // pauses of 0.5, 1 and 2 s
+        UUID id = UUID.randomUUID();
+        publish(properties(id.toString(), "order.created").build(), "{}");
+
+        Await.until(WAIT, "the inbox recorded it", () -> inbox.recorded().containsKey(id));
+        List<IncomingDelivery> attempts = inbox.attempts();
+        assertEquals(4, attempts.size());
+        // One delivery tried four times; a return to the queue would have brought a new one (which a quorum queue
+        // counts against its delivery limit).
+        attempts.forEach(attempt -> assertSame(attempts.getFirst(), attempt));
+        consumer.close();
+        assertEquals(0, messageCount(QUEUE));
     }
 
     @Test

@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import dev.kurir.embedded.broker.EmbeddedBroker;
+import dev.kurir.testing.Prerequisite;
 import dev.kurir.testing.TestBroker;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +89,8 @@ class RabbitTopologyIT {
     void aQueueOfTheOtherType_isAMismatchNamingTheQueue(QueueType wanted, QueueType existing) throws Exception {
         try (TestBroker fresh = TestBroker.create();
              Connection other = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection()) {
-            assumeTrue(isRabbitMq(other), "queue types are RabbitMQ's; the embedded broker ignores them");
+            Prerequisite.require(isRabbitMq(other), "RabbitTopologyIT's queue types", "RabbitMQ (the embedded broker "
+                    + "ignores queue types)");
             RabbitTopology.of(Set.of("items"), existing).declare(other);
 
             QueueMismatchException mismatch = assertThrows(QueueMismatchException.class,
@@ -98,6 +100,27 @@ class RabbitTopologyIT {
             assertTrue(mismatch.getMessage().contains("x-queue-type"), mismatch.getMessage());
             // The connection stays usable: only the declaring channel was closed.
             assertDoesNotThrow(() -> RabbitTopology.of(Set.of("items"), existing).declare(other));
+        }
+    }
+
+    @Test
+    void theInboxQuorumQueues_deadLetterToKurirsDeadLetterExchange() throws Exception {
+        try (TestBroker fresh = TestBroker.create();
+             Connection other = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection()) {
+            Prerequisite.require(isRabbitMq(other), "RabbitTopologyIT's queue arguments", "RabbitMQ");
+            RabbitTopology.of(Set.of("items"), QueueType.QUORUM).declare(other);
+
+            // RabbitMQ refuses a declaration whose arguments differ from the queue's: these are the queue's.
+            try (Channel channel = other.createChannel()) {
+                assertDoesNotThrow(() -> channel.queueDeclare(RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE, true, false,
+                        false, Map.of("x-queue-type", "quorum",
+                                "x-dead-letter-exchange", RabbitTopology.DEAD_LETTER_EXCHANGE)));
+            }
+            Channel withoutDeadLetters = other.createChannel();
+            IOException refused = assertThrows(IOException.class, () -> withoutDeadLetters.queueDeclare(
+                    RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE, true, false, false, Map.of("x-queue-type", "quorum")));
+            String why = String.valueOf(refused.getCause());
+            assertTrue(why.contains("x-dead-letter-exchange"), why);
         }
     }
 

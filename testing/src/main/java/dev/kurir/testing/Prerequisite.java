@@ -1,4 +1,4 @@
-package dev.kurir.bootstrap;
+package dev.kurir.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * a message naming it, so that {@code ./mvnw -B verify} passes on a machine with only a JDK; in CI
  * ({@code CI=true}), where {@code .ci/run} installs or starts everything, it fails instead.
  */
-final class Prerequisite {
+public final class Prerequisite {
     private Prerequisite() {
     }
 
-    static void require(boolean available, String test, String what) {
+    public static void require(boolean available, String test, String what) {
         if (available) {
             return;
         }
