@@ -114,12 +114,15 @@ final class OrderLoad implements AutoCloseable {
     private final Set<Integer> open = ConcurrentHashMap.newKeySet();
     /** Connections refused by one replica and sent on to the next: what a load balancer hides from its clients. */
     private final AtomicInteger failovers = new AtomicInteger();
+    private final Duration ramp;
+    private final Instant started = Instant.now();
     private ScheduledFuture<?> stream;
 
-    private OrderLoad(List<Integer> apiPorts, List<String> skus, long seed) {
+    private OrderLoad(List<Integer> apiPorts, List<String> skus, long seed, Duration ramp) {
         this.orders = apiPorts.stream().map(port -> URI.create("http://127.0.0.1:" + port + "/api/orders")).toList();
         this.skus = List.copyOf(skus);
         this.random = new Random(seed);
+        this.ramp = ramp;
     }
 
     /** Starts posting {@code perSecond} orders a second, each for one sku (one in five for two) of {@code skus}. */
@@ -129,13 +132,25 @@ final class OrderLoad implements AutoCloseable {
 
     /** Starts posting like {@link #start(int, List, double, long)}, spread over the replicas at {@code apiPorts}. */
     static OrderLoad start(List<Integer> apiPorts, List<String> skus, double perSecond, long seed) {
-        OrderLoad load = new OrderLoad(apiPorts, skus, seed);
+        return start(apiPorts, skus, perSecond, seed, Duration.ZERO);
+    }
+
+    /**
+     * Starts posting like {@link #start(List, List, double, long)}, the rate growing from nothing to
+     * {@code perSecond} over {@code ramp}, as a load balancer's slow start brings traffic to instances just started.
+     */
+    static OrderLoad start(List<Integer> apiPorts, List<String> skus, double perSecond, long seed, Duration ramp) {
+        OrderLoad load = new OrderLoad(apiPorts, skus, seed, ramp);
         long periodMicros = Math.round(1_000_000 / perSecond);
         load.stream = load.timer.scheduleAtFixedRate(load::sendOne, 0, periodMicros, TimeUnit.MICROSECONDS);
         return load;
     }
 
     private void sendOne() {
+        Duration since = Duration.between(started, Instant.now());
+        if (since.compareTo(ramp) < 0 && random.nextDouble() * ramp.toMillis() >= since.toMillis()) {
+            return; // ramping up: this tick's request is left out
+        }
         int n = sequence.incrementAndGet();
         Request request = new Request(n, "fault-" + n, randomLines(), Instant.now());
         open.add(n);

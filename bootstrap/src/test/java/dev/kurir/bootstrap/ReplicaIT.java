@@ -57,6 +57,11 @@ class ReplicaIT {
     private final double ordersPerSecond = Double.parseDouble(System.getProperty("kurir.replicas.ordersPerSecond", "10"));
     private final int brokerCutSeconds = Integer.getInteger("kurir.replicas.brokerCutSeconds", 4);
     private final int steadySeconds = Integer.getInteger("kurir.replicas.steadySeconds", 2);
+    /**
+     * The load grows to its rate over this long after every replica started at once (a load balancer's slow start):
+     * at full rate at once, JVMs just started on a shared 2-core machine answer overloaded for their first seconds.
+     */
+    private final int rampSeconds = Integer.getInteger("kurir.replicas.rampSeconds", 5);
     private final int drainSeconds = Integer.getInteger("kurir.replicas.drainSeconds", 120);
     private final long seed = Long.getLong("kurir.replicas.seed", System.nanoTime());
 
@@ -139,8 +144,8 @@ class ReplicaIT {
 
     private void run(Cluster cluster, TestBroker broker) throws Exception {
         Instant began = Instant.now();
-        String parameters = String.format(Locale.ROOT, "ordersPerSecond=%s brokerCutSeconds=%d steadySeconds=%d "
-                + "seed=%d", ordersPerSecond, brokerCutSeconds, steadySeconds, seed);
+        String parameters = String.format(Locale.ROOT, "ordersPerSecond=%s rampSeconds=%d brokerCutSeconds=%d "
+                + "steadySeconds=%d seed=%d", ordersPerSecond, rampSeconds, brokerCutSeconds, steadySeconds, seed);
         System.out.println("REPLICAS " + cluster.name() + " starting: " + parameters);
         Instant startedAt = Instant.now();
         Duration startSpread = startAllAtOnce(cluster.replicas());
@@ -157,7 +162,9 @@ class ReplicaIT {
         List<Attempt> attempts;
         int failovers;
         Instant loadStarted = Instant.now();
-        try (OrderLoad load = OrderLoad.start(ports, LOAD_SKUS, ordersPerSecond, seed)) {
+        try (OrderLoad load = OrderLoad.start(ports, LOAD_SKUS, ordersPerSecond, seed,
+                Duration.ofSeconds(rampSeconds))) {
+            Thread.sleep(Duration.ofSeconds(rampSeconds));
             steady();
             for (Replica replica : cluster.toKill()) {
                 killAndRestart(replica);
