@@ -526,6 +526,17 @@ phase_kurir() {
   drop_vhost "$vhost"
 }
 
+# overload LABEL URL JDBC PREFIX: OVERLOAD_RATE orders/s (1.5 x the best sustained rate of the run, or 480) for
+# SAGA_SECONDS; its figures go to the results under PREFIX.
+overload() {
+  local label=$1 url=$2 jdbc=$3 prefix=$4 rate=$OVERLOAD_RATE
+  [ -n "$rate" ] || rate=$(awk -v a="$(get agent_sustained_rate)" -v b="$(get noagent_sustained_rate)" \
+    'BEGIN {m = (a > b ? a : b); printf "%.0f", (m > 0 ? 1.5 * m : 480)}')
+  log "kurir $label: overload, ${SAGA_SECONDS}s at ${rate}/s"
+  loadgen "$WORK/$label-overload.out" url="$url" db="$jdbc" mode=fixed rate="$rate" seconds="$SAGA_SECONDS"
+  absorb "$WORK/$label-overload.out" "$prefix"
+}
+
 # phase_capacity LABEL AGENT: the agent overhead at saturation. After the same warm-up, OVERLOAD_RATE orders/s (above
 # what kurir holds) for SAGA_SECONDS; what reaches CONFIRMED per second then is the saga's capacity under overload,
 # the same measure with and without the agent (the rate search's 20 % steps are too coarse for a 15 % budget).
@@ -538,12 +549,7 @@ phase_capacity() {
   start_vacuum "$db"
   local url="http://127.0.0.1:$API_PORT" jdbc="jdbc:postgresql://$PG_HOST:$PG_PORT/$db"
   warm_up "$label" "$url" "$jdbc" "$db"
-  local rate=$OVERLOAD_RATE
-  [ -n "$rate" ] || rate=$(awk -v a="$(get agent_sustained_rate)" -v b="$(get noagent_sustained_rate)" \
-    'BEGIN {m = (a > b ? a : b); printf "%.0f", (m > 0 ? 1.5 * m : 480)}')
-  log "kurir $label: overload, ${SAGA_SECONDS}s at ${rate}/s"
-  loadgen "$WORK/$label-overload.out" url="$url" db="$jdbc" mode=fixed rate="$rate" seconds="$SAGA_SECONDS"
-  absorb "$WORK/$label-overload.out" "${label}_"
+  overload "$label" "$url" "$jdbc" "${label}_"
   stop_vacuum
   stop_kurir
   drop_db "$db"
@@ -568,12 +574,7 @@ phase_queue_type() {
   loadgen "$WORK/$label-latency.out" url="$url" db="$jdbc" mode=fixed rate="$LATENCY_RATE" seconds="$LATENCY_SECONDS"
   absorb "$WORK/$label-latency.out" "${label}_lat_"
   wait_quiet "$db" orders.orders
-  local rate=$OVERLOAD_RATE
-  [ -n "$rate" ] || rate=$(awk -v a="$(get agent_sustained_rate)" -v b="$(get noagent_sustained_rate)" \
-    'BEGIN {m = (a > b ? a : b); printf "%.0f", (m > 0 ? 1.5 * m : 480)}')
-  log "kurir $label: overload, ${SAGA_SECONDS}s at ${rate}/s"
-  loadgen "$WORK/$label-overload.out" url="$url" db="$jdbc" mode=fixed rate="$rate" seconds="$SAGA_SECONDS"
-  absorb "$WORK/$label-overload.out" "${label}_cap_"
+  overload "$label" "$url" "$jdbc" "${label}_cap_"
   stop_vacuum
   stop_kurir
   drop_db "$db"

@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,10 +26,7 @@ class JobTurnsIT {
     @BeforeAll
     static void migrate() {
         database = TestDatabase.create();
-        for (ModuleSchema schema : ModuleSchema.values()) {
-            Flyway.configure().dataSource(database.dataSource()).schemas(schema.schemaName()).createSchemas(true)
-                    .locations(schema.migrationLocation()).load().migrate();
-        }
+        Schemas.migrate(database.dataSource());
         jdbi = Jdbi.create(database.dataSource());
     }
 
