@@ -177,7 +177,8 @@ class OutboxRelayTest {
 
             routed.set(true);
             table.makeDue(); // as if the pause had passed
-            await(() -> table.count("SENT") == 1, "sent once the route is back");
+            // The row is marked SENT before the listener hears of it: wait for both.
+            await(() -> table.count("SENT") == 1 && events.count("published") == 1, "sent once the route is back");
             assertEquals(List.of("publishUnroutable", "published"), events.names());
         }
     }
