@@ -19,8 +19,8 @@ import dev.kurir.adapters.postgres.JdbiMessageBacklog;
 import dev.kurir.adapters.postgres.JdbiOrderRepository;
 import dev.kurir.adapters.postgres.JdbiOutbox;
 import dev.kurir.adapters.postgres.JdbiOutboxStore;
-import dev.kurir.adapters.postgres.JdbiReservations;
 import dev.kurir.adapters.postgres.JdbiJobTurns;
+import dev.kurir.adapters.postgres.JdbiReservations;
 import dev.kurir.adapters.postgres.JdbiRetentionStore;
 import dev.kurir.adapters.postgres.JdbiUnitOfWork;
 import dev.kurir.adapters.postgres.ModuleSchema;
@@ -142,17 +142,18 @@ public final class Kurir implements AutoCloseable {
             OrdersListener ordersListener = OrdersListener.all(List.of(new LoggingOrdersListener(),
                     new OrderMetrics(registry)));
             MessagingTracing tracing = new OpenTelemetryMessagingTracing(clock);
+            String processName = processName(config);
             // Stopped with the API, before the relays: no order.cancelled is written once the relay has stopped.
             OrderDeadlineJob deadlineJob = shutdown.add(Phase.HTTP,
                     new OrderDeadlineJob(config.orderDeadline(),
-                            new JdbiJobTurns(jdbi, ModuleSchema.ORDERS, processName(config)), ordersListener, tracing,
+                            new JdbiJobTurns(jdbi, ModuleSchema.ORDERS, processName), ordersListener, tracing,
                             clock));
             RetentionMetrics retentionMetrics = new RetentionMetrics(registry);
             MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
                     retentionMetrics, new OutageWatch("orders", deadlineJob::outageSeen)));
             Map<String, MessageBacklog> backlogs = new LinkedHashMap<>();
             Messaging messaging = new Messaging(config, broker, jdbi, unitOfWork, listener, messagingMetrics,
-                    retentionMetrics, tracing, admin, backlogs, clock, shutdown);
+                    retentionMetrics, tracing, admin, backlogs, clock, shutdown, processName);
             List<RouteGroup> apiRoutes = new ArrayList<>();
 
             Optional<ItemsModule> items = Optional.empty();
@@ -217,7 +218,7 @@ public final class Kurir implements AutoCloseable {
                              MessagingListener listener, MetricsMessagingListener metrics,
                              RetentionMetrics retentionMetrics, MessagingTracing tracing,
                              MessageAdministration admin, Map<String, MessageBacklog> backlogs, Clock clock,
-                             Shutdown shutdown) {
+                             Shutdown shutdown, String processName) {
 
         OutboxRelay relay(String module, String appId) {
             ConnectionFactory connections = RabbitConnections.factory(broker.uri(), "kurir-" + module + "-relay");
@@ -250,7 +251,7 @@ public final class Kurir implements AutoCloseable {
             // Deletes settled rows past the retention, checked every 10 minutes.
             retentionMetrics.expect(module);
             RetentionJob job = shutdown.add(Phase.INBOX, new RetentionJob(module, new JdbiRetentionStore(jdbi, schema),
-                    new JdbiJobTurns(jdbi, schema, processName(config)),
+                    new JdbiJobTurns(jdbi, schema, processName),
                     config.retention(), clock, tracing, listener));
             job.start(RETENTION_INTERVAL);
         }

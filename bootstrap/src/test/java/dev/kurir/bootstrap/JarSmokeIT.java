@@ -104,7 +104,7 @@ class JarSmokeIT {
         try (TestDatabase database = TestDatabase.create();
              TestBroker broker = TestBroker.create();
              Connection connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection()) {
-            Prerequisite.require("RabbitMQ".equals(String.valueOf(connection.getServerProperties().get("product"))),
+            Prerequisite.require(RabbitConnections.isRabbitMq(connection),
                     "JarSmokeIT's queue types", "RabbitMQ (the embedded broker ignores queue types)");
             // What kurir declared before quorum queues were its default.
             RabbitTopology.of(Set.of("orders", "items"), QueueType.CLASSIC).declare(connection);

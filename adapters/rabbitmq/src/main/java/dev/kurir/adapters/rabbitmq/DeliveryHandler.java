@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the consumer does with each delivery: into the inbox, or into the dead-letter queue, and only then acked;
- * held while the database is away; returned to the queue when neither could be committed for another reason. Shared by the consumer's successive connections and
- * called by several threads at once, one per subscribed channel.
+ * held while the database is away; returned to the queue when neither could be committed for another reason. Shared
+ * by the consumer's successive connections and called by several threads at once, one per subscribed channel.
  */
 final class DeliveryHandler {
     private static final Logger log = LoggerFactory.getLogger(RabbitInboxConsumer.class);
@@ -77,7 +77,7 @@ final class DeliveryHandler {
     private void receive(Channel channel, DeadLetterChannel deadLetters, Envelope envelope,
                          AMQP.BasicProperties properties, byte[] body, IncomingDelivery delivery) throws IOException {
         try {
-            while (!receiveWhileTheDatabaseIsAway(delivery)) {
+            while (!recordOrWaitForTheDatabase(delivery)) {
                 if (stopped.getCount() == 0) {
                     return; // not acked: the broker redelivers it once the connection is closed
                 }
@@ -109,7 +109,7 @@ final class DeliveryHandler {
      *
      * @return whether the delivery was recorded; false after a pause, to try again
      */
-    private boolean receiveWhileTheDatabaseIsAway(IncomingDelivery delivery) {
+    private boolean recordOrWaitForTheDatabase(IncomingDelivery delivery) {
         try {
             receiver.receive(delivery); // a duplicate is the receiver's to report: it knows the module
             return true;

@@ -1,5 +1,6 @@
 package dev.kurir.adapters.rabbitmq;
 
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -84,6 +85,11 @@ public final class RabbitConnections {
         } catch (URISyntaxException | RuntimeException e) {
             return "(unparseable URI)";
         }
+    }
+
+    /** Whether the broker at the other end is RabbitMQ, which names itself so; the embedded Qpid does not. */
+    public static boolean isRabbitMq(Connection connection) {
+        return "RabbitMQ".equals(String.valueOf(connection.getServerProperties().get("product")));
     }
 
     /** Where a factory's connections go, without credentials: {@code amqp://host:port/vhost}. */

@@ -102,7 +102,7 @@ public final class RabbitTopology {
             throw new IOException("the broker has no channel left to declare the topology on");
         }
         try (channel) {
-            declare(channel, isRabbitMq(connection));
+            declare(channel, RabbitConnections.isRabbitMq(connection));
         } catch (TimeoutException e) {
             throw new IOException("closing the topology channel timed out", e);
         }
@@ -112,26 +112,27 @@ public final class RabbitTopology {
         channel.exchangeDeclare(ORDERS_EXCHANGE, BuiltinExchangeType.TOPIC, true);
         channel.exchangeDeclare(ITEMS_EXCHANGE, BuiltinExchangeType.TOPIC, true);
         channel.exchangeDeclare(DEAD_LETTER_EXCHANGE, BuiltinExchangeType.FANOUT, true);
-        declareQueue(channel, DEAD_LETTER_QUEUE, rabbitMq ? queueArguments(false) : null);
+        declareQueue(channel, DEAD_LETTER_QUEUE, queueArguments(rabbitMq, false));
         channel.queueBind(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, "");
         Set<Route> routes = new LinkedHashSet<>();
         for (String module : modules) {
             routes.addAll(ROUTES.get(module));
         }
         for (Route route : routes) {
-            declareQueue(channel, route.queue(), rabbitMq ? queueArguments(true) : null);
+            declareQueue(channel, route.queue(), queueArguments(rabbitMq, true));
             channel.queueBind(route.queue(), route.exchange(), route.bindingKey());
         }
     }
 
     /**
-     * A classic queue has no arguments, as before quorum queues were the default, so that existing classic queues
-     * still match. An inbox quorum queue dead-letters to {@value #DEAD_LETTER_EXCHANGE}: RabbitMQ 4.0 to 4.2 count
-     * every requeue against a quorum queue's delivery limit (20 by default) and drop a message past it when the queue
-     * names no dead-letter exchange, and the inbox requeues a delivery for as long as its database is away.
+     * None for another broker than RabbitMQ (see the class comment), nor for a classic queue, as before quorum queues
+     * were the default, so that existing classic queues still match. An inbox quorum queue dead-letters to
+     * {@value #DEAD_LETTER_EXCHANGE}: RabbitMQ 4.0 to 4.2 count every return of a delivery against a quorum queue's
+     * delivery limit (20 by default) and drop a message past it when the queue names no dead-letter exchange; the
+     * inbox still returns a delivery whose commit's outcome is unknown, and a closed channel returns what it held.
      */
-    private Map<String, Object> queueArguments(boolean inbox) {
-        if (queueType == QueueType.CLASSIC) {
+    private Map<String, Object> queueArguments(boolean rabbitMq, boolean inbox) {
+        if (!rabbitMq || queueType == QueueType.CLASSIC) {
             return null;
         }
         return inbox ? Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", DEAD_LETTER_EXCHANGE)
@@ -149,12 +150,6 @@ public final class RabbitTopology {
             }
             throw e;
         }
-    }
-
-    /** RabbitMQ names itself in the connection's server properties; the embedded Qpid does not. */
-    private static boolean isRabbitMq(Connection connection) {
-        Object product = connection.getServerProperties().get("product");
-        return product != null && product.toString().equals("RabbitMQ");
     }
 
     /** A durable inbox queue and the binding that routes a module's events to it. */

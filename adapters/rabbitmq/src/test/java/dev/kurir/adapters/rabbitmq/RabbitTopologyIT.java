@@ -89,7 +89,7 @@ class RabbitTopologyIT {
     void aQueueOfTheOtherType_isAMismatchNamingTheQueue(QueueType wanted, QueueType existing) throws Exception {
         try (TestBroker fresh = TestBroker.create();
              Connection other = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection()) {
-            Prerequisite.require(isRabbitMq(other), "RabbitTopologyIT's queue types", "RabbitMQ (the embedded broker "
+            Prerequisite.require(RabbitConnections.isRabbitMq(other), "RabbitTopologyIT's queue types", "RabbitMQ (the embedded broker "
                     + "ignores queue types)");
             RabbitTopology.of(Set.of("items"), existing).declare(other);
 
@@ -107,7 +107,7 @@ class RabbitTopologyIT {
     void theInboxQuorumQueues_deadLetterToKurirsDeadLetterExchange() throws Exception {
         try (TestBroker fresh = TestBroker.create();
              Connection other = RabbitConnections.factory(fresh.amqpUri(), "kurir-test").newConnection()) {
-            Prerequisite.require(isRabbitMq(other), "RabbitTopologyIT's queue arguments", "RabbitMQ");
+            Prerequisite.require(RabbitConnections.isRabbitMq(other), "RabbitTopologyIT's queue arguments", "RabbitMQ");
             RabbitTopology.of(Set.of("items"), QueueType.QUORUM).declare(other);
 
             // RabbitMQ refuses a declaration whose arguments differ from the queue's: these are the queue's.
@@ -142,10 +142,6 @@ class RabbitTopologyIT {
     @Test
     void declareFor_unknownModule_isRejected() {
         assertThrows(IllegalArgumentException.class, () -> RabbitTopology.of(Set.of("billing"), QueueType.QUORUM).declare(connection));
-    }
-
-    private static boolean isRabbitMq(Connection connection) {
-        return "RabbitMQ".equals(String.valueOf(connection.getServerProperties().get("product")));
     }
 
     private static void publish(Channel channel, String exchange, String routingKey) throws IOException {
