@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     static EmbeddedDatabase start(Path dataDir) {
+        requireSupportedPlatform(System.getProperty("os.name"), System.getProperty("os.arch"));
         Path dataDirectory = dataDir.resolve("postgres").toAbsolutePath();
         try {
             Files.createDirectories(dataDirectory);
@@ -41,6 +43,23 @@ final class EmbeddedDatabase implements AutoCloseable {
             return new EmbeddedDatabase(postgres, dataDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDirectory, e);
+        }
+    }
+
+    /**
+     * The build ships zonky's PostgreSQL binaries for linux-amd64 only (every platform would add ~100 MB to the jar).
+     * Elsewhere, say what to do instead of failing on a missing binary with a stack trace.
+     *
+     * @throws ConfigException naming {@code KURIR_DB_URL} on any other platform
+     */
+    static void requireSupportedPlatform(String osName, String osArch) {
+        boolean linux = osName.toLowerCase(Locale.ROOT).startsWith("linux");
+        boolean amd64 = osArch.equals("amd64") || osArch.equals("x86_64");
+        if (!linux || !amd64) {
+            throw new ConfigException("KURIR_DB_URL", "is required on " + osName + " " + osArch
+                    + ": the embedded PostgreSQL kurir starts when it is unset exists for Linux on amd64 only; set it"
+                    + " to a PostgreSQL of yours, e.g. jdbc:postgresql://127.0.0.1:5432/kurir"
+                    + " (docker run -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:17)");
         }
     }
 

@@ -118,8 +118,12 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                     + "the item service's base URL, e.g. http://127.0.0.1:8090");
         }
         int poolSize = integer(env, "KURIR_DB_POOL_SIZE", 10, 1, 200);
-        // Half the pool by default: the other half stays for the relays and the inbox consumers.
-        int apiConcurrency = integer(env, "KURIR_API_CONCURRENCY", Math.max(1, poolSize / 2), 1, poolSize);
+        // Half the pool by default: the other half stays for the relays and the inbox consumers. An order service
+        // priced by a remote item service spends most of a request waiting on that call, holding no connection:
+        // half the pool throttled it to the item service's latency (docs/reliability.md), so it gets the whole pool.
+        boolean pricesRemotely = itemsUrl.isPresent() && !modules.contains("items");
+        int apiConcurrency = integer(env, "KURIR_API_CONCURRENCY",
+                pricesRemotely ? poolSize : Math.max(1, poolSize / 2), 1, poolSize);
         return new KurirConfig(url, optional(env, "KURIR_DB_USER").orElse("postgres"),
                 optional(env, "KURIR_DB_PASSWORD").orElse(""), dataDir,
                 optional(env, "KURIR_HTTP_HOST").orElse("0.0.0.0"), httpPort, managementPort, environment,

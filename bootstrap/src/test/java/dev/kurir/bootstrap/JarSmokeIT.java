@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -162,6 +163,22 @@ class JarSmokeIT {
                 "KURIR_AMQP_URI", "amqp://guest:guest@127.0.0.1:9/"), "--exit-when-redy")) {
             assertEquals(2, kurir.awaitExit(Duration.ofSeconds(30)));
             assertTrue(kurir.output().contains("invalid arguments: --exit-when-redy"), kurir.output());
+        }
+    }
+
+    @Test
+    void jar_onAPlatformWithoutEmbeddedPostgres_andNoDatabaseUrl_exitsWithTwo_namingKurirDbUrl() throws Exception {
+        // The platform is forced through the JVM's own properties: the check reads them as zonky would.
+        Path dataDir = Files.createTempDirectory("kurir-platform");
+        try (KurirProcess kurir = KurirProcess.startWithJvmOptions(List.of("-Dos.name=Mac OS X", "-Dos.arch=aarch64"),
+                Map.of("KURIR_DATA_DIR", dataDir.toString(), "KURIR_AMQP_URI", "amqp://guest:guest@127.0.0.1:9/"),
+                "--exit-when-ready")) {
+            assertEquals(2, kurir.awaitExit(Duration.ofSeconds(60)), kurir.output());
+            assertTrue(kurir.output().contains("KURIR_DB_URL is required on Mac OS X aarch64"), kurir.output());
+            assertFalse(kurir.output().contains("\tat "), "no stack trace: " + kurir.output());
+            assertFalse(Files.exists(dataDir.resolve("postgres")), "nothing unpacked");
+        } finally {
+            deleteRecursively(dataDir);
         }
     }
 

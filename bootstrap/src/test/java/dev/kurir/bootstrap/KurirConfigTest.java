@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kurir.adapters.rabbitmq.QueueType;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,6 +107,16 @@ class KurirConfigTest {
         assertEquals(Set.of("orders"), orders.modules());
         assertEquals("http://127.0.0.1:8090", orders.itemsUrl().orElseThrow().toString());
         assertEquals(Set.of("items"), KurirConfig.from(Map.of("KURIR_MODULES", " items ")).modules());
+    }
+
+    @Test
+    void apiConcurrency_ofAnOrderServicePricedRemotely_isThePool() {
+        Map<String, String> orderService = Map.of("KURIR_MODULES", "orders", "KURIR_ITEMS_URL", "http://127.0.0.1:8090");
+        assertEquals(10, KurirConfig.from(orderService).apiConcurrency());
+        assertEquals(5, KurirConfig.from(Map.of("KURIR_MODULES", "items")).apiConcurrency(), "half the pool");
+        Map<String, String> chosen = new HashMap<>(orderService);
+        chosen.put("KURIR_API_CONCURRENCY", "3");
+        assertEquals(3, KurirConfig.from(chosen).apiConcurrency());
     }
 
     /** The name comes from OTEL_SERVICE_NAME, as the agent's and the log lines' do (otel-env.sh derives it). */

@@ -58,6 +58,11 @@ final class KurirProcess implements AutoCloseable {
         return start(List.of(), env, List.of(arguments));
     }
 
+    /** Starts the jar like {@link #start(Map, String...)}, with {@code jvmOptions} before {@code -jar}. */
+    static KurirProcess startWithJvmOptions(List<String> jvmOptions, Map<String, String> env, String... arguments) {
+        return start(jvmOptions, env, List.of(arguments));
+    }
+
     /**
      * Starts the jar with the OpenTelemetry agent attached, as {@code ./kurir} does; {@code env} configures the agent
      * too (OTEL_*).

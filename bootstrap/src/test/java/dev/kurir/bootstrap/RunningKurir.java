@@ -61,6 +61,10 @@ final class RunningKurir implements AutoCloseable {
         return new HttpClientSupport(kurir.apiPort());
     }
 
+    int apiPort() {
+        return kurir.apiPort();
+    }
+
     int managementPort() {
         return kurir.managementPort();
     }
