@@ -144,8 +144,8 @@ public final class Kurir implements AutoCloseable {
             // Stopped with the API, before the relays: no order.cancelled is written once the relay has stopped.
             OrderDeadlineJob deadlineJob = shutdown.add(Phase.HTTP,
                     new OrderDeadlineJob(config.orderDeadline(),
-                            new JdbiJobTurns(jdbi, ModuleSchema.of(OrdersModule.DESCRIPTOR), processName), ordersListener, tracing,
-                            clock));
+                            new JdbiJobTurns(jdbi, ModuleSchema.of(OrdersModule.DESCRIPTOR), processName),
+                            ordersListener, tracing, clock));
             RetentionMetrics retentionMetrics = new RetentionMetrics(registry);
             MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
                     retentionMetrics, new OutageWatch("orders", deadlineJob::outageSeen)));
@@ -158,7 +158,8 @@ public final class Kurir implements AutoCloseable {
             if (config.modules().contains(ItemsModule.DESCRIPTOR.name())) {
                 OutboxRelay relay = messaging.relay(ItemsModule.DESCRIPTOR);
                 ItemsModule module = ItemsModule.create(new ItemsModule.Dependencies(new JdbiItemRepository(jdbi),
-                        new JdbiReservations(jdbi), messaging.outbox(ItemsModule.DESCRIPTOR, relay), unitOfWork, clock));
+                        new JdbiReservations(jdbi), messaging.outbox(ItemsModule.DESCRIPTOR, relay), unitOfWork,
+                        clock));
                 messaging.inbox(ItemsModule.DESCRIPTOR, relay, module.inboxHandlers());
                 apiRoutes.add(new ItemsRoutes(module));
                 items = Optional.of(module);

@@ -221,7 +221,8 @@ class InboxConsumerIT {
     }
 
     private static void publish(AMQP.BasicProperties properties, String body) throws Exception {
-        channel.basicPublish(OrdersModule.DESCRIPTOR.exchange(), "order.created", true, properties, body.getBytes(UTF_8));
+        channel.basicPublish(OrdersModule.DESCRIPTOR.exchange(), "order.created", true, properties,
+                body.getBytes(UTF_8));
         channel.waitForConfirmsOrDie(5_000);
     }
 

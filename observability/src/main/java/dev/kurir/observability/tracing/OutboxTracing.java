@@ -12,8 +12,8 @@ import java.time.Instant;
 
 /**
  * The trace of an outbox row's publication: the broker adapter opens {@link #publishing} (through
- * {@link MessagingTracing#publishing}) around each message's publish call, so that the OpenTelemetry agent's producer span, and the {@code traceparent} header it
- * writes, belong to the trace stored with the row.
+ * {@link MessagingTracing#publishing}) around each message's publish call, so that the OpenTelemetry agent's
+ * producer span, and the {@code traceparent} header it writes, belong to the trace stored with the row.
  */
 final class OutboxTracing {
     private static final Tracer TRACER = GlobalOpenTelemetry.getTracer(

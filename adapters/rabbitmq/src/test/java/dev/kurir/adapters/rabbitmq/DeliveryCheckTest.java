@@ -73,7 +73,8 @@ class DeliveryCheckTest {
     }
 
     private static String rejection(AMQP.BasicProperties properties, String body) {
-        return DeliveryCheck.check(ENVELOPE, properties, body.getBytes(UTF_8), INBOX, MessagingTracing.NONE).rejection();
+        return DeliveryCheck.check(ENVELOPE, properties, body.getBytes(UTF_8), INBOX, MessagingTracing.NONE)
+                .rejection();
     }
 
     private static AMQP.BasicProperties.Builder properties(String messageId) {

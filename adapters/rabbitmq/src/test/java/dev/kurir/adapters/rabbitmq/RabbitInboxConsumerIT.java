@@ -209,7 +209,8 @@ class RabbitInboxConsumerIT {
     void severalConsumers_handleDeliveriesAtOnce_andCloseWaitsForEveryOne() throws Exception {
         consumer.close();
         consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                inbox, 1, 3, RabbitTopology.none(), MessagingTracing.NONE); // prefetch 1: a channel busy with one delivery gets no other
+                // prefetch 1: a channel busy with one delivery gets no other
+                inbox, 1, 3, RabbitTopology.none(), MessagingTracing.NONE);
         CountDownLatch release = new CountDownLatch(1);
         inbox.blockUntil(release);
         consumer.start();

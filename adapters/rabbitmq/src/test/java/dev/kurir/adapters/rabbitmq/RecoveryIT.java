@@ -38,8 +38,8 @@ class RecoveryIT {
     void consumer_afterTheBrokerDroppedItsConnection_reconnectsAndConsumesAgain() throws Exception {
         FakeInbox inbox = new FakeInbox("order.created");
         try (var consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"),
-                "items.order-events", inbox, 10, 2, RabbitTopology.of(Set.of("items"), KnownModules.ALL, QueueType.QUORUM),
-                MessagingTracing.NONE)) {
+                "items.order-events", inbox, 10, 2,
+                RabbitTopology.of(Set.of("items"), KnownModules.ALL, QueueType.QUORUM), MessagingTracing.NONE)) {
             consumer.start();
             Await.until(WAIT, "the consumer subscribed", consumer::isConsuming);
             UUID before = publishOrderCreated();
@@ -59,7 +59,8 @@ class RecoveryIT {
     void publisher_afterTheBrokerDroppedItsConnection_reconnectsOnTheNextCall() throws Exception {
         try (var publisher = new RabbitMessagePublisher(RabbitConnections.factory(broker.amqpUri(), "kurir-publisher"),
                 "order-service", Duration.ofSeconds(5),
-                RabbitTopology.of(Set.of("orders", "items"), KnownModules.ALL, QueueType.QUORUM), MessagingTracing.NONE)) {
+                RabbitTopology.of(Set.of("orders", "items"), KnownModules.ALL, QueueType.QUORUM),
+                MessagingTracing.NONE)) {
             assertTrue(publisher.publish(List.of(Messages.orderCreated())).get(0).isConfirmed());
 
             broker.dropConnections();
