@@ -13,6 +13,8 @@ module dev.kurir.application {
     exports dev.kurir.application.items.port.in;
     exports dev.kurir.application.items.port.out;
     exports dev.kurir.application.messaging;
+    exports dev.kurir.application.module;
+    exports dev.kurir.application.monitoring;
     exports dev.kurir.application.messaging.handler;
     exports dev.kurir.application.messaging.port.in;
     exports dev.kurir.application.messaging.port.out;

@@ -1,7 +1,6 @@
 /** The HTTP API ({@code /api}) and the management endpoints ({@code /health}, {@code /metrics}). */
 module dev.kurir.adapters.http {
     requires dev.kurir.application;
-    requires dev.kurir.observability;
     requires io.javalin;
     requires org.eclipse.jetty.server; // the graceful stop: see StoppingHandler
     requires org.eclipse.jetty.http;

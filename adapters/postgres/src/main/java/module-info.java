@@ -4,7 +4,6 @@
  */
 module dev.kurir.adapters.postgres {
     requires dev.kurir.application;
-    requires dev.kurir.observability;
     requires org.jdbi.v3.core;
     requires com.fasterxml.jackson.databind;
     requires java.sql;

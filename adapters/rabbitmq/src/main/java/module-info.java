@@ -4,7 +4,6 @@
  */
 module dev.kurir.adapters.rabbitmq {
     requires dev.kurir.application;
-    requires dev.kurir.observability;
     requires com.rabbitmq.client;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;

@@ -35,7 +35,7 @@ final class Broker implements AutoCloseable {
      * @throws ConfigException if a queue exists with other arguments than {@code KURIR_AMQP_QUEUE_TYPE} asks for
      */
     static Broker open(KurirConfig config) {
-        RabbitTopology topology = RabbitTopology.of(config.modules(), config.amqpQueueType());
+        RabbitTopology topology = RabbitTopology.of(config.modules(), KurirModules.ALL, config.amqpQueueType());
         if (config.amqpUri().isPresent()) {
             Broker broker = new Broker(config.amqpUri().get(), Optional.empty(), topology);
             broker.declareTopology(config);

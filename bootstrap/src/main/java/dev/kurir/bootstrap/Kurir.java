@@ -17,7 +17,7 @@ import dev.kurir.adapters.postgres.JdbiItemRepository;
 import dev.kurir.adapters.postgres.JdbiMessageAdminStore;
 import dev.kurir.adapters.postgres.JdbiMessageBacklog;
 import dev.kurir.adapters.postgres.JdbiOrderRepository;
-import dev.kurir.adapters.postgres.JdbiOutbox;
+import dev.kurir.adapters.postgres.JdbiOutboxRows;
 import dev.kurir.adapters.postgres.JdbiOutboxStore;
 import dev.kurir.adapters.postgres.JdbiJobTurns;
 import dev.kurir.adapters.postgres.JdbiReservations;
@@ -27,19 +27,21 @@ import dev.kurir.adapters.postgres.ModuleSchema;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
 import dev.kurir.adapters.rabbitmq.RabbitMessagePublisher;
-import dev.kurir.adapters.rabbitmq.RabbitTopology;
 import dev.kurir.application.items.ItemsModule;
 import dev.kurir.application.messaging.InboxService;
 import dev.kurir.application.messaging.MessageAdministration;
 import dev.kurir.application.messaging.MessagingListener;
 import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.OutboxRelay;
+import dev.kurir.application.messaging.RelayingOutbox;
 import dev.kurir.application.messaging.RetentionJob;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.port.out.MessageBacklog;
+import dev.kurir.application.module.ModuleDescriptor;
 import dev.kurir.application.orders.OrdersModule;
 import dev.kurir.application.orders.port.out.ItemCatalog;
 import dev.kurir.application.orders.port.out.OrdersListener;
+import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.bootstrap.Shutdown.Phase;
 import dev.kurir.observability.health.HealthCheck;
 import dev.kurir.observability.health.Readiness;
@@ -64,6 +66,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,12 +83,6 @@ public final class Kurir implements AutoCloseable {
     // How long an API request waits for a turn before it is answered 503 overloaded: as long as it could wait for a
     // connection from the pool (Database), so the limit refuses nothing sooner than the pool would have.
     private static final Duration API_MAX_WAIT = Duration.ofSeconds(3);
-    /** The queue each module consumes. */
-    private static final Map<String, String> QUEUES = Map.of("orders", RabbitTopology.ORDERS_ITEM_EVENTS_QUEUE,
-            "items", RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE);
-    /** The events each module publishes (its wire contract); their metrics exist from the first scrape. */
-    private static final Map<String, List<String>> PUBLISHES = Map.of("orders", List.of("order.created", "order.cancelled"),
-            "items", List.of("stock.reserved", "stock.rejected"));
 
     private final Shutdown shutdown;
     private final AtomicBoolean started;
@@ -112,7 +109,8 @@ public final class Kurir implements AutoCloseable {
             // The migrations mostly wait for PostgreSQL and load Flyway; the broker and the management server (most
             // of the HTTP stack's class loading) start meanwhile. Until everything is up, /health/ready says so.
             CompletableFuture<Void> migrations = CompletableFuture.runAsync(
-                    () -> database.migrate(config.modules().stream().map(Kurir::schemaOf).toList()),
+                    () -> database.migrate(config.modules().stream().map(KurirModules::named).map(ModuleSchema::of)
+                            .toList()),
                     task -> Thread.ofPlatform().name("kurir-migrate").start(task));
             Broker broker;
             HttpServer management;
@@ -131,8 +129,8 @@ public final class Kurir implements AutoCloseable {
                 throw e;
             }
             awaitMigrations(migrations);
-            shutdown.add(Phase.DRAIN, () -> broker.awaitDrained(config.modules().stream().map(QUEUES::get).toList(),
-                    DRAIN_TIMEOUT));
+            shutdown.add(Phase.DRAIN, () -> broker.awaitDrained(config.modules().stream().map(KurirModules::named)
+                    .map(ModuleDescriptor::queue).toList(), DRAIN_TIMEOUT));
 
             Jdbi jdbi = Jdbi.create(database.dataSource());
             Clock clock = Clock.systemUTC();
@@ -146,8 +144,8 @@ public final class Kurir implements AutoCloseable {
             // Stopped with the API, before the relays: no order.cancelled is written once the relay has stopped.
             OrderDeadlineJob deadlineJob = shutdown.add(Phase.HTTP,
                     new OrderDeadlineJob(config.orderDeadline(),
-                            new JdbiJobTurns(jdbi, ModuleSchema.ORDERS, processName), ordersListener, tracing,
-                            clock));
+                            new JdbiJobTurns(jdbi, ModuleSchema.of(OrdersModule.DESCRIPTOR), processName),
+                            ordersListener, tracing, clock));
             RetentionMetrics retentionMetrics = new RetentionMetrics(registry);
             MessagingListener listener = MessagingListener.all(List.of(new LoggingMessagingListener(), messagingMetrics,
                     retentionMetrics, new OutageWatch("orders", deadlineJob::outageSeen)));
@@ -157,23 +155,24 @@ public final class Kurir implements AutoCloseable {
             List<RouteGroup> apiRoutes = new ArrayList<>();
 
             Optional<ItemsModule> items = Optional.empty();
-            if (config.modules().contains("items")) {
-                OutboxRelay relay = messaging.relay("items", "item-service");
+            if (config.modules().contains(ItemsModule.DESCRIPTOR.name())) {
+                OutboxRelay relay = messaging.relay(ItemsModule.DESCRIPTOR);
                 ItemsModule module = ItemsModule.create(new ItemsModule.Dependencies(new JdbiItemRepository(jdbi),
-                        new JdbiReservations(jdbi), new JdbiOutbox(jdbi, ModuleSchema.ITEMS, relay), unitOfWork, clock));
-                messaging.inbox("items", relay, module.inboxHandlers());
+                        new JdbiReservations(jdbi), messaging.outbox(ItemsModule.DESCRIPTOR, relay), unitOfWork,
+                        clock));
+                messaging.inbox(ItemsModule.DESCRIPTOR, relay, module.inboxHandlers());
                 apiRoutes.add(new ItemsRoutes(module));
                 items = Optional.of(module);
             }
-            if (config.modules().contains("orders")) {
+            if (config.modules().contains(OrdersModule.DESCRIPTOR.name())) {
                 // How orders reaches items is decided here and only here: in-process, or the item service over HTTP.
                 ItemCatalog catalog = items.<ItemCatalog>map(module -> new InProcessItemCatalog(module.prices()))
                         .orElseGet(() -> new HttpItemCatalog(config.itemsUrl().orElseThrow()));
-                OutboxRelay relay = messaging.relay("orders", "order-service");
+                OutboxRelay relay = messaging.relay(OrdersModule.DESCRIPTOR);
                 OrdersModule module = OrdersModule.create(new OrdersModule.Dependencies(new JdbiOrderRepository(jdbi),
-                        new JdbiIdempotencyKeys(jdbi), catalog, new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay),
+                        new JdbiIdempotencyKeys(jdbi), catalog, messaging.outbox(OrdersModule.DESCRIPTOR, relay),
                         unitOfWork, ordersListener, clock));
-                messaging.inbox("orders", relay, module.inboxHandlers());
+                messaging.inbox(OrdersModule.DESCRIPTOR, relay, module.inboxHandlers());
                 deadlineJob.start(module.cancelOverdueOrders());
                 apiRoutes.add(new OrdersRoutes(module));
             }
@@ -220,25 +219,43 @@ public final class Kurir implements AutoCloseable {
                              MessageAdministration admin, Map<String, MessageBacklog> backlogs, Clock clock,
                              Shutdown shutdown, String processName) {
 
-        OutboxRelay relay(String module, String appId) {
+        OutboxRelay relay(ModuleDescriptor descriptor) {
+            String module = descriptor.name();
             ConnectionFactory connections = RabbitConnections.factory(broker.uri(), "kurir-" + module + "-relay");
             RabbitMessagePublisher publisher = shutdown.add(Phase.CONNECTIONS,
-                    new RabbitMessagePublisher(connections, appId, KurirConfig.CONFIRM_TIMEOUT, broker.topology()));
+                    new RabbitMessagePublisher(connections, descriptor.serviceName(), KurirConfig.CONFIRM_TIMEOUT,
+                            broker.topology(), tracing));
             OutboxRelay relay = shutdown.add(Phase.RELAYS, new OutboxRelay(module,
-                    new JdbiOutboxStore(jdbi, schemaOf(module)), publisher, config.messaging(), listener, tracing,
-                    clock));
+                    new JdbiOutboxStore(jdbi, ModuleSchema.of(descriptor)), publisher, config.messaging(), listener,
+                    tracing, clock));
             relay.start();
             return relay;
         }
 
-        void inbox(String module, OutboxRelay relay, Map<String, InboxHandler> handlers) {
-            ModuleSchema schema = schemaOf(module);
+        /** The module's outbox: rows inserted in its schema, handed to its relay after the commit. */
+        Outbox outbox(ModuleDescriptor descriptor, OutboxRelay relay) {
+            return new RelayingOutbox(new JdbiOutboxRows(jdbi, ModuleSchema.of(descriptor)), unitOfWork, relay,
+                    tracing);
+        }
+
+        /**
+         * @throws IllegalStateException if the handlers are not those of the events the descriptor says the module
+         *                               consumes: the queue's bindings and the metrics follow the descriptor
+         */
+        void inbox(ModuleDescriptor descriptor, OutboxRelay relay, Map<String, InboxHandler> handlers) {
+            String module = descriptor.name();
+            if (!handlers.keySet().equals(descriptor.consumedEventTypes())) {
+                throw new IllegalStateException("module " + module + " handles " + new TreeSet<>(handlers.keySet())
+                        + " but its descriptor says it consumes " + descriptor.consumedEventTypes());
+            }
+            ModuleSchema schema = ModuleSchema.of(descriptor);
             InboxService inbox = shutdown.add(Phase.INBOX, new InboxService(module, new JdbiInboxStore(jdbi, schema),
                     handlers, unitOfWork, config.messaging(), listener, tracing, clock));
             inbox.start();
             ConnectionFactory connections = RabbitConnections.factory(broker.uri(), "kurir-" + module + "-inbox");
             RabbitInboxConsumer consumer = shutdown.add(Phase.CONSUMERS, new RabbitInboxConsumer(connections,
-                    QUEUES.get(module), inbox, config.amqpPrefetch(), config.amqpConsumers(), broker.topology()));
+                    descriptor.queue(), inbox, config.amqpPrefetch(), config.amqpConsumers(), broker.topology(),
+                    tracing));
             consumer.start();
 
             admin.register(module, JdbiMessageAdminStore.outbox(jdbi, schema), JdbiMessageAdminStore.inbox(jdbi, schema),
@@ -246,7 +263,7 @@ public final class Kurir implements AutoCloseable {
                         relay.wakeUp();
                         inbox.wakeUp();
                     });
-            metrics.expect(module, PUBLISHES.get(module), handlers.keySet());
+            metrics.expect(module, descriptor.publishedEventTypes(), descriptor.consumedEventTypes());
             backlogs.put(module, new JdbiMessageBacklog(jdbi, schema));
             // Deletes settled rows past the retention, checked every 10 minutes.
             retentionMetrics.expect(module);
@@ -276,10 +293,6 @@ public final class Kurir implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private static ModuleSchema schemaOf(String module) {
-        return "orders".equals(module) ? ModuleSchema.ORDERS : ModuleSchema.ITEMS;
     }
 
     private static void ping(DataSource dataSource) throws SQLException {

@@ -3,10 +3,12 @@ package dev.kurir.bootstrap;
 import dev.kurir.adapters.rabbitmq.QueueType;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.application.messaging.MessagingSettings;
+import dev.kurir.application.module.ModuleDescriptor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +49,6 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
             "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE", "KURIR_DB_STARTUP_WAIT");
-    private static final Set<String> KNOWN_MODULES = Set.of("orders", "items");
     /** How long a relay waits for the broker's confirms of a batch before it counts the broker as away. */
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -155,14 +156,16 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         };
     }
 
-    /** {@code orders,items} (the default), {@code orders} or {@code items}. */
+    /** Names of {@link KurirModules#ALL}, comma-separated; all of them by default ({@code orders,items}). */
     private static Set<String> modules(Map<String, String> env) {
-        String value = optional(env, "KURIR_MODULES").orElse("orders,items");
+        List<String> known = KurirModules.ALL.stream().map(ModuleDescriptor::name).toList();
+        String value = optional(env, "KURIR_MODULES").orElse(String.join(",", known));
         Set<String> modules = new TreeSet<>();
         for (String module : value.split(",")) {
             String name = module.trim();
-            if (!KNOWN_MODULES.contains(name)) {
-                throw new ConfigException("KURIR_MODULES", "must list orders and/or items, comma-separated, was " + value);
+            if (!known.contains(name)) {
+                throw new ConfigException("KURIR_MODULES", "must list some of " + String.join(", ", known)
+                        + ", comma-separated, was " + value);
             }
             modules.add(name);
         }

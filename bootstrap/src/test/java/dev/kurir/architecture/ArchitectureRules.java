@@ -31,6 +31,22 @@ final class ArchitectureRules {
                 .should().notDependOnEachOther();
     }
 
+    /**
+     * Observability is one adapter beside the others, not a floor between them and the application: an adapter that
+     * needs tracing or metrics goes through an application port (e.g. {@code MessagingTracing}).
+     */
+    static ArchRule adaptersDoNotDependOnObservability(String root) {
+        return noClasses().that().resideInAPackage(root + ".adapters..")
+                .should().dependOnClassesThat().resideInAPackage(root + ".observability..");
+    }
+
+    /** Observability implements the application's listener and tracing ports; it reaches nothing else of kurir's. */
+    static ArchRule observabilityDependsOnApplicationPortsOnly(String root) {
+        return noClasses().that().resideInAPackage(root + ".observability..")
+                .should().dependOnClassesThat().resideInAnyPackage(root + ".adapters..", root + ".bootstrap..",
+                        root + ".application.*.usecase..", root + ".domain..");
+    }
+
     /** Orders and items meet only through messages and the catalog adapters; bootstrap wires both. */
     static ArchRule ordersNeverReachIntoItems(String root) {
         return noClasses().that().resideInAPackage("..orders..")

@@ -17,6 +17,7 @@ import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
 import dev.kurir.adapters.rabbitmq.QueueType;
 import dev.kurir.adapters.rabbitmq.RabbitTopology;
+import dev.kurir.application.items.ItemsModule;
 import dev.kurir.application.messaging.InboxService;
 import dev.kurir.application.messaging.MessagingListener;
 import dev.kurir.application.messaging.MessagingSettings;
@@ -24,6 +25,7 @@ import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.handler.Handled;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
+import dev.kurir.application.orders.OrdersModule;
 import dev.kurir.testing.TestBroker;
 import dev.kurir.testing.TestDatabase;
 import java.io.IOException;
@@ -46,7 +48,8 @@ import org.junit.jupiter.api.Test;
  * refuses to store is dead-lettered, and a database that cannot answer never counts as a failed attempt.
  */
 class InboxConsumerIT {
-    private static final String QUEUE = RabbitTopology.ITEMS_ORDER_EVENTS_QUEUE;
+    private static final ModuleSchema ITEMS = ModuleSchema.of(ItemsModule.DESCRIPTOR);
+    private static final String QUEUE = ItemsModule.DESCRIPTOR.queue();
     private static final String DEAD_LETTERS = RabbitTopology.DEAD_LETTER_QUEUE;
     private static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -64,12 +67,12 @@ class InboxConsumerIT {
     @BeforeAll
     static void start() throws Exception {
         database = TestDatabase.create();
-        Flyway.configure().dataSource(database.dataSource()).schemas(ModuleSchema.ITEMS.schemaName())
-                .createSchemas(true).locations(ModuleSchema.ITEMS.migrationLocation()).load().migrate();
+        Flyway.configure().dataSource(database.dataSource()).schemas(ITEMS.schemaName())
+                .createSchemas(true).locations(ITEMS.migrationLocation()).load().migrate();
         jdbi = Jdbi.create(database.dataSource());
         broker = TestBroker.create();
         connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
-        RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection);
+        RabbitTopology.of(Set.of("orders", "items"), KurirModules.ALL, QueueType.QUORUM).declare(connection);
         channel = connection.createChannel();
         channel.confirmSelect();
     }
@@ -90,13 +93,13 @@ class InboxConsumerIT {
             handled.incrementAndGet();
             return behaviour.handle(message);
         };
-        inbox = new InboxService("items", new JdbiInboxStore(jdbi, ModuleSchema.ITEMS),
+        inbox = new InboxService("items", new JdbiInboxStore(jdbi, ITEMS),
                 Map.of("order.created", handler), new JdbiUnitOfWork(jdbi),
                 new MessagingSettings(1, 1, 100, 100, Duration.ofMillis(100), 3, Duration.ofMillis(100),
                         Duration.ofSeconds(30)),
                 new MessagingListener() { }, MessagingTracing.NONE, Clock.systemUTC());
         consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                inbox, 10, 2, RabbitTopology.none());
+                inbox, 10, 2, RabbitTopology.none(), MessagingTracing.NONE);
         consumer.start();
     }
 
@@ -168,7 +171,7 @@ class InboxConsumerIT {
     @Test
     void aConnectionLostWhileAWorkerHandles_countsNoAttempt_andTheRowIsProcessedLater() {
         UUID id = UUID.randomUUID();
-        assertTrue(new JdbiInboxStore(jdbi, ModuleSchema.ITEMS).record(new IncomingDelivery(id, "order.created",
+        assertTrue(new JdbiInboxStore(jdbi, ITEMS).record(new IncomingDelivery(id, "order.created",
                 "order-service", "orders", "order.created", "{\"order_id\":\"o-1\"}", null)));
         behaviour = message -> {
             if (handled.get() == 1) {
@@ -218,7 +221,8 @@ class InboxConsumerIT {
     }
 
     private static void publish(AMQP.BasicProperties properties, String body) throws Exception {
-        channel.basicPublish(RabbitTopology.ORDERS_EXCHANGE, "order.created", true, properties, body.getBytes(UTF_8));
+        channel.basicPublish(OrdersModule.DESCRIPTOR.exchange(), "order.created", true, properties,
+                body.getBytes(UTF_8));
         channel.waitForConfirmsOrDie(5_000);
     }
 

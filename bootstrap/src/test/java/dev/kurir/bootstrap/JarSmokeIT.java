@@ -108,7 +108,7 @@ class JarSmokeIT {
             Prerequisite.require(RabbitConnections.isRabbitMq(connection),
                     "JarSmokeIT's queue types", "RabbitMQ (the embedded broker ignores queue types)");
             // What kurir declared before quorum queues were its default.
-            RabbitTopology.of(Set.of("orders", "items"), QueueType.CLASSIC).declare(connection);
+            RabbitTopology.of(Set.of("orders", "items"), KurirModules.ALL, QueueType.CLASSIC).declare(connection);
 
             try (KurirProcess kurir = KurirProcess.start(KurirProcess.externalParts(database, broker))) {
                 assertEquals(2, kurir.awaitExit(Duration.ofSeconds(60)), kurir.output());

@@ -38,7 +38,7 @@ class SagaLedgerIT {
     @BeforeEach
     void migrate() {
         database = TestDatabase.create();
-        for (ModuleSchema schema : ModuleSchema.values()) {
+        for (ModuleSchema schema : KurirModules.ALL.stream().map(ModuleSchema::of).toList()) {
             Flyway.configure().dataSource(database.dataSource()).schemas(schema.schemaName()).createSchemas(true)
                     .locations(schema.migrationLocation()).failOnMissingLocations(true).load().migrate();
         }

@@ -11,7 +11,11 @@ import dev.kurir.application.items.usecase.ItemsFactory;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
 import dev.kurir.application.messaging.handler.InboxHandler;
+import dev.kurir.application.module.ModuleDescriptor;
+import dev.kurir.application.module.ModuleDescriptor.Publication;
+import dev.kurir.application.module.ModuleDescriptor.Subscription;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,6 +25,13 @@ import java.util.Objects;
  */
 public record ItemsModule(AddItemUseCase addItem, RestockItemUseCase restock, GetItemQuery getItem,
                           ListItemsQuery listItems, PriceItemsQuery prices, Map<String, InboxHandler> inboxHandlers) {
+
+    /** The items module as the rest of the system sees it: what it publishes, what it consumes, where. */
+    public static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("items", "items", "items", "item-service",
+            List.of(new Publication("stock.reserved", "stock.reserved"),
+                    new Publication("stock.rejected", "stock.rejected")),
+            "items.order-events",
+            List.of(new Subscription("orders", "order.*", List.of("order.created", "order.cancelled"))));
 
     /** What the items module needs; the outbox must write to the items schema. */
     public record Dependencies(ItemRepository items, Reservations reservations, Outbox outbox, UnitOfWork unitOfWork,

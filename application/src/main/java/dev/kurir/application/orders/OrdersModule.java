@@ -13,7 +13,11 @@ import dev.kurir.application.orders.usecase.OrdersFactory;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.UnitOfWork;
 import dev.kurir.application.messaging.handler.InboxHandler;
+import dev.kurir.application.module.ModuleDescriptor;
+import dev.kurir.application.module.ModuleDescriptor.Publication;
+import dev.kurir.application.module.ModuleDescriptor.Subscription;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -25,6 +29,14 @@ import java.util.Objects;
 public record OrdersModule(PlaceOrderUseCase placeOrder, CancelOrderUseCase cancelOrder,
                            CancelOverdueOrdersUseCase cancelOverdueOrders, GetOrderQuery getOrder,
                            ListOrdersQuery listOrders, Map<String, InboxHandler> inboxHandlers) {
+
+    /** The orders module as the rest of the system sees it: what it publishes, what it consumes, where. */
+    public static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("orders", "orders", "orders",
+            "order-service",
+            List.of(new Publication("order.created", "order.created"),
+                    new Publication("order.cancelled", "order.cancelled")),
+            "orders.item-events",
+            List.of(new Subscription("items", "stock.*", List.of("stock.reserved", "stock.rejected"))));
 
     /** What the orders module needs; the outbox must write to the orders schema. */
     public record Dependencies(OrderRepository orders, IdempotencyKeys idempotencyKeys, ItemCatalog catalog,

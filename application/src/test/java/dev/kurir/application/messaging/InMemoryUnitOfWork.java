@@ -35,6 +35,16 @@ final class InMemoryUnitOfWork implements UnitOfWork {
         }
     }
 
+    /** Runs the action at the commit, after the writes; never when the work throws. */
+    @Override
+    public void afterCommit(Runnable action) {
+        List<Runnable> writes = open.get();
+        if (writes == null) {
+            throw new IllegalStateException("no transaction is open on this thread");
+        }
+        writes.add(action);
+    }
+
     /** Applies {@code change} at the commit of the transaction open on this thread, or at once when none is. */
     void write(Runnable change) {
         List<Runnable> writes = open.get();

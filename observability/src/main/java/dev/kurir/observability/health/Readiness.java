@@ -1,5 +1,7 @@
 package dev.kurir.observability.health;
 
+import dev.kurir.application.monitoring.HealthReport;
+import dev.kurir.application.monitoring.ReadinessProbe;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Runs the readiness checks and logs each change of state, not each probe: the first probe that passes logs that
  * the service is ready, a failing one why it is not.
  */
-public final class Readiness {
+public final class Readiness implements ReadinessProbe {
     private static final Logger log = LoggerFactory.getLogger(Readiness.class);
 
     private final List<HealthCheck> checks;
@@ -18,6 +20,7 @@ public final class Readiness {
         this.checks = List.copyOf(checks);
     }
 
+    @Override
     public HealthReport check() {
         HealthReport report = new HealthReport(checks.stream().map(Readiness::run).toList());
         boolean ready = report.ready();

@@ -1,5 +1,6 @@
 package dev.kurir.observability.metrics;
 
+import dev.kurir.application.monitoring.HttpRequestListener;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Set;
@@ -8,9 +9,7 @@ import java.util.Set;
  * RED metrics of the HTTP API: one histogram {@code kurir_http_server_request_duration_seconds} by method, route
  * template and status. Its {@code _count} gives the request rate and, by status, the error rate.
  */
-public final class HttpServerMetrics {
-    /** The route of a request no route matched: unknown paths must not grow the label set. */
-    public static final String UNMATCHED_ROUTE = "unmatched";
+public final class HttpServerMetrics implements HttpRequestListener {
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "QUERY");
 
@@ -24,12 +23,8 @@ public final class HttpServerMetrics {
                 .register(registry);
     }
 
-    /**
-     * Records one answered request.
-     *
-     * @param route the matched route template, e.g. {@code /api/orders/{orderId}}, never the raw path; or
-     *              {@link #UNMATCHED_ROUTE}
-     */
+    /** Records one answered request; an unknown method is counted as {@code other}. */
+    @Override
     public void requestCompleted(String method, String route, int status, double seconds) {
         duration.labelValues(METHODS.contains(method) ? method : "other", route, Integer.toString(status))
                 .observe(seconds);

@@ -1,5 +1,6 @@
 package dev.kurir.observability.metrics;
 
+import dev.kurir.application.monitoring.MetricsExposition;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * Collects a registry and writes it in the format the scraper asks for: OpenMetrics (which carries exemplars),
  * the Prometheus text format, or protobuf.
  */
-public final class MetricsScraper {
+public final class MetricsScraper implements MetricsExposition {
     private final PrometheusRegistry registry;
     private final ExpositionFormats formats = ExpositionFormats.init();
 
@@ -22,6 +23,7 @@ public final class MetricsScraper {
     }
 
     /** Scrapes now. {@code acceptHeader} may be null: the Prometheus text format is the default. */
+    @Override
     public Scrape scrape(String acceptHeader) {
         ExpositionFormatWriter writer = formats.findWriter(acceptHeader);
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
@@ -31,9 +33,5 @@ public final class MetricsScraper {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
         return new Scrape(writer.getContentType(), body.toByteArray());
-    }
-
-    /** One exposition: the body and the content type that names its format. */
-    public record Scrape(String contentType, byte[] body) {
     }
 }

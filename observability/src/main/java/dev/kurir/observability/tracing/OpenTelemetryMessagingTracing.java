@@ -2,6 +2,7 @@ package dev.kurir.observability.tracing;
 
 import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.handler.InboxMessage;
+import dev.kurir.application.messaging.port.out.OutboundMessage;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -50,5 +51,15 @@ public final class OpenTelemetryMessagingTracing implements MessagingTracing {
     public MessagingTracing.Scope background() {
         var scope = BACKGROUND.makeCurrent();
         return scope::close;
+    }
+
+    @Override
+    public String currentTraceparent() {
+        return TraceContexts.current();
+    }
+
+    @Override
+    public MessagingTracing.Scope publishing(OutboundMessage message) {
+        return OutboxTracing.publishing(message);
     }
 }

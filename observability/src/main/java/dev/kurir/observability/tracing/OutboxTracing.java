@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The trace of an outbox row's publication, for the broker adapter: it opens {@link #publishing} around each
- * message's publish call, so that the OpenTelemetry agent's producer span, and the {@code traceparent} header it
- * writes, belong to the trace stored with the row.
+ * The trace of an outbox row's publication: the broker adapter opens {@link #publishing} (through
+ * {@link MessagingTracing#publishing}) around each message's publish call, so that the OpenTelemetry agent's
+ * producer span, and the {@code traceparent} header it writes, belong to the trace stored with the row.
  */
-public final class OutboxTracing {
+final class OutboxTracing {
     private static final Tracer TRACER = GlobalOpenTelemetry.getTracer(
             OpenTelemetryMessagingTracing.INSTRUMENTATION_SCOPE);
 
@@ -28,7 +28,7 @@ public final class OutboxTracing {
      * after it was written, gets a span {@code outbox publish <event_type>} instead: the root of a new trace, linked
      * to the stored one; and so does a row with no stored context.
      */
-    public static MessagingTracing.Scope publishing(OutboundMessage message) {
+    static MessagingTracing.Scope publishing(OutboundMessage message) {
         Instant now = Instant.now();
         StoredContext stored = StoredContext.of(message.traceparent(), message.retryCount(), message.createdAt(), now);
         if (stored.continues()) {

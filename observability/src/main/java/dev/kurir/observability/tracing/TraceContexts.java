@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The current trace context as the W3C {@code traceparent} stored with outbox and inbox rows, and back. */
-public final class TraceContexts {
+final class TraceContexts {
     private static final String TRACEPARENT = "traceparent";
     private static final TextMapGetter<String> STORED = (traceparent, key) ->
             TRACEPARENT.equals(key) ? traceparent : null;
@@ -22,7 +22,7 @@ public final class TraceContexts {
      *         {@code 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01}; null when no span is current (always,
      *         when no OpenTelemetry agent is attached)
      */
-    public static String current() {
+    static String current() {
         if (!Span.current().getSpanContext().isValid()) {
             return null;
         }

@@ -2,6 +2,7 @@ package dev.kurir.observability.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kurir.application.monitoring.HttpRequestListener;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class HttpServerMetricsTest {
 
     @Test
     void anUnknownHttpMethod_isCountedAsOther() {
-        metrics.requestCompleted("BREW", HttpServerMetrics.UNMATCHED_ROUTE, 404, 0.001);
+        metrics.requestCompleted("BREW", HttpRequestListener.UNMATCHED_ROUTE, 404, 0.001);
 
         assertEquals(1, new Scraped(registry).histogram("kurir_http_server_request_duration_seconds",
                 "method", "other", "route", "unmatched", "status", "404").getCount());

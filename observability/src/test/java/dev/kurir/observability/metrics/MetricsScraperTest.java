@@ -3,6 +3,7 @@ package dev.kurir.observability.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kurir.application.monitoring.MetricsExposition;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class MetricsScraperTest {
         new HttpServerMetrics(registry).requestCompleted("GET", "/api/orders/{orderId}", 200, 0.01);
     }
 
-    private static String text(MetricsScraper.Scrape scrape) {
+    private static String text(MetricsExposition.Scrape scrape) {
         return new String(scrape.body(), StandardCharsets.UTF_8);
     }
 

@@ -3,8 +3,8 @@ package dev.kurir.adapters.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kurir.observability.health.HealthReport;
-import dev.kurir.observability.health.Readiness;
+import dev.kurir.application.monitoring.HealthReport;
+import dev.kurir.application.monitoring.ReadinessProbe;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -15,9 +15,9 @@ import io.javalin.http.Context;
  */
 public final class HealthRoutes implements RouteGroup {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Readiness readiness;
+    private final ReadinessProbe readiness;
 
-    public HealthRoutes(Readiness readiness) {
+    public HealthRoutes(ReadinessProbe readiness) {
         this.readiness = readiness;
     }
 

@@ -1,6 +1,6 @@
 package dev.kurir.adapters.http;
 
-import dev.kurir.observability.metrics.HttpServerMetrics;
+import dev.kurir.application.monitoring.HttpRequestListener;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
@@ -32,17 +32,18 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Starts listening like {@link #start(String, int, List)}, and records every request in {@code metrics}. */
-    public static HttpServer start(String host, int port, List<RouteGroup> groups, HttpServerMetrics metrics) {
+    public static HttpServer start(String host, int port, List<RouteGroup> groups, HttpRequestListener metrics) {
         return start(host, port, groups, Optional.of(metrics), Optional.empty());
     }
 
-    /** Starts listening like {@link #start(String, int, List, HttpServerMetrics)}, within {@code limit}. */
-    public static HttpServer start(String host, int port, List<RouteGroup> groups, HttpServerMetrics metrics,
+    /** Starts listening like {@link #start(String, int, List, HttpRequestListener)}, within {@code limit}. */
+    public static HttpServer start(String host, int port, List<RouteGroup> groups, HttpRequestListener metrics,
                                    ConcurrencyLimit limit) {
         return start(host, port, groups, Optional.of(metrics), Optional.of(limit));
     }
 
-    private static HttpServer start(String host, int port, List<RouteGroup> groups, Optional<HttpServerMetrics> metrics,
+    private static HttpServer start(String host, int port, List<RouteGroup> groups,
+                                    Optional<HttpRequestListener> metrics,
                                     Optional<ConcurrencyLimit> limit) {
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -69,7 +70,7 @@ public final class HttpServer implements AutoCloseable {
     /** The matched route's template, e.g. {@code /api/orders/{orderId}}: raw paths would make a label per id. */
     private static String route(Context ctx) {
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-        return endpoint == null ? HttpServerMetrics.UNMATCHED_ROUTE : endpoint.path;
+        return endpoint == null ? HttpRequestListener.UNMATCHED_ROUTE : endpoint.path;
     }
 
     public int port() {

@@ -1,6 +1,6 @@
 package dev.kurir.adapters.http;
 
-import dev.kurir.observability.metrics.MetricsScraper;
+import dev.kurir.application.monitoring.MetricsExposition;
 import io.javalin.config.RoutesConfig;
 
 /**
@@ -8,16 +8,16 @@ import io.javalin.config.RoutesConfig;
  * (OpenMetrics with exemplars, or the Prometheus text format).
  */
 public final class MetricsRoutes implements RouteGroup {
-    private final MetricsScraper scraper;
+    private final MetricsExposition scraper;
 
-    public MetricsRoutes(MetricsScraper scraper) {
+    public MetricsRoutes(MetricsExposition scraper) {
         this.scraper = scraper;
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/metrics", ctx -> {
-            MetricsScraper.Scrape scrape = scraper.scrape(ctx.header("Accept"));
+            MetricsExposition.Scrape scrape = scraper.scrape(ctx.header("Accept"));
             ctx.contentType(scrape.contentType()).result(scrape.body());
         });
     }

@@ -7,6 +7,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Deletes a module's settled outbox and inbox rows (and, for orders, its idempotency keys) past the retention. */
 public final class JdbiRetentionStore implements RetentionStore {
+    /** The schema that also keeps the idempotency keys of placed orders (JdbiIdempotencyKeys). */
+    private static final String IDEMPOTENCY_KEYS_SCHEMA = "orders";
+
     private final Jdbi jdbi;
     private final ModuleSchema schema;
 
@@ -18,7 +21,7 @@ public final class JdbiRetentionStore implements RetentionStore {
     @Override
     public int purgeSettledBefore(Instant cutoff, int limit) {
         int deleted = purge("outbox", "SENT", cutoff, limit) + purge("inbox", "PROCESSED", cutoff, limit);
-        if (schema == ModuleSchema.ORDERS) {
+        if (IDEMPOTENCY_KEYS_SCHEMA.equals(schema.schemaName())) {
             deleted += jdbi.withHandle(handle -> handle.createUpdate("""
                             DELETE FROM orders.idempotency_keys WHERE idempotency_key IN (
                                 SELECT idempotency_key FROM orders.idempotency_keys WHERE created_at < :cutoff

@@ -15,6 +15,17 @@ public final class JdbiUnitOfWork implements UnitOfWork {
         this.jdbi = jdbi;
     }
 
+    /** Jdbi runs the action on the handle's commit; the handle is the one {@code inTransaction} opened. */
+    @Override
+    public void afterCommit(Runnable action) {
+        jdbi.useHandle(handle -> {
+            if (!handle.isInTransaction()) {
+                throw new IllegalStateException("afterCommit needs the transaction open on this thread");
+            }
+            handle.afterCommit(action);
+        });
+    }
+
     @Override
     public <T> T inTransaction(Supplier<T> work) {
         boolean[] committing = {false};

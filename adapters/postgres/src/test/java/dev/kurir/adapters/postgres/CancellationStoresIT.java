@@ -40,7 +40,7 @@ class CancellationStoresIT {
     @BeforeAll
     static void migrate() {
         database = TestDatabase.create();
-        for (ModuleSchema schema : ModuleSchema.values()) {
+        for (ModuleSchema schema : Schemas.ALL) {
             Flyway.configure().dataSource(database.dataSource()).schemas(schema.schemaName()).createSchemas(true)
                     .locations(schema.migrationLocation()).load().migrate();
         }
@@ -151,7 +151,7 @@ class CancellationStoresIT {
     void upgrade_fillsReservationsFromTheAnswersStillInTheOutbox_theFirstAnswerPerOrder() {
         try (TestDatabase upgraded = TestDatabase.create()) {
             Flyway.configure().dataSource(upgraded.dataSource()).schemas("items").createSchemas(true)
-                    .locations(ModuleSchema.ITEMS.migrationLocation()).target("3").load().migrate();
+                    .locations(Schemas.ITEMS.migrationLocation()).target("3").load().migrate();
             Jdbi old = Jdbi.create(upgraded.dataSource());
             old.useHandle(h -> {
                 h.execute("INSERT INTO items.items (sku, name, price, stock) VALUES ('A', 'A', 1, 10), ('B', 'B', 1, 10)");
@@ -170,7 +170,7 @@ class CancellationStoresIT {
                         {"order_id":"o-3","items":[{"sku":"A","quantity":1}]}""", "stock.reserved");
             });
             Flyway.configure().dataSource(upgraded.dataSource()).schemas("items")
-                    .locations(ModuleSchema.ITEMS.migrationLocation()).load().migrate();
+                    .locations(Schemas.ITEMS.migrationLocation()).load().migrate();
 
             JdbiUnitOfWork work = new JdbiUnitOfWork(old);
             JdbiReservations upgradedReservations = new JdbiReservations(old);

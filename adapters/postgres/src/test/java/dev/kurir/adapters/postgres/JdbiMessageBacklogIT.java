@@ -48,7 +48,7 @@ class JdbiMessageBacklogIT {
 
     @Test
     void read_countsPendingAndFailedRows_andAgesTheOldestPendingOne() {
-        MessageBacklog backlog = new JdbiMessageBacklog(jdbi, ModuleSchema.ORDERS);
+        MessageBacklog backlog = new JdbiMessageBacklog(jdbi, Schemas.ORDERS);
         assertEquals(new MessageBacklog.Snapshot(new MessageBacklog.Rows(0, Duration.ZERO, 0),
                 new MessageBacklog.Rows(0, Duration.ZERO, 0)), backlog.read(), "empty tables");
 

@@ -10,6 +10,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.kurir.application.shared.port.out.DatabaseUnavailableException;
 import dev.kurir.testing.TestDatabase;
 import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.AfterAll;
@@ -79,5 +81,51 @@ class JdbiUnitOfWorkIT {
 
         assertThrows(UnableToExecuteStatementException.class, () -> unitOfWork.inTransaction(() ->
                 jdbi.withHandle(h -> h.execute("INSERT INTO written VALUES ('not a number')"))));
+    }
+
+    @Test
+    void afterCommit_runsOnceTheTransactionCommitted_seeingWhatItWrote() {
+        JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
+        List<Integer> seenAfterCommit = new ArrayList<>();
+
+        unitOfWork.inTransaction(() -> {
+            jdbi.useHandle(h -> h.execute("INSERT INTO written VALUES (42)"));
+            unitOfWork.afterCommit(() -> seenAfterCommit.add(countFromAnotherConnection(42)));
+            assertTrue(seenAfterCommit.isEmpty(), "not before the commit");
+            return null;
+        });
+
+        assertEquals(List.of(1), seenAfterCommit, "run after the commit, when other connections see the row");
+    }
+
+    @Test
+    void afterCommit_inATransactionThatRollsBack_neverRuns() {
+        JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
+        List<String> ran = new ArrayList<>();
+
+        assertThrows(IllegalStateException.class, () -> unitOfWork.inTransaction(() -> {
+            unitOfWork.afterCommit(() -> ran.add("after commit"));
+            throw new IllegalStateException("the business change failed");
+        }));
+
+        assertTrue(ran.isEmpty());
+    }
+
+    @Test
+    void afterCommit_outsideATransaction_isRefused() {
+        assertThrows(IllegalStateException.class, () -> new JdbiUnitOfWork(jdbi).afterCommit(() -> { }));
+    }
+
+    private static int countFromAnotherConnection(int n) {
+        try (Connection connection = database.dataSource().getConnection();
+             var statement = connection.prepareStatement("SELECT count(*) FROM written WHERE n = ?")) {
+            statement.setInt(1, n);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -37,8 +37,8 @@ class JobTurnsIT {
 
     @Test
     void aTurnTaken_isNotGivenAgain_untilTheIntervalHasPassed() throws InterruptedException {
-        JdbiJobTurns first = new JdbiJobTurns(jdbi, ModuleSchema.ORDERS, "kurir@a/1");
-        JdbiJobTurns second = new JdbiJobTurns(jdbi, ModuleSchema.ORDERS, "kurir@b/2");
+        JdbiJobTurns first = new JdbiJobTurns(jdbi, Schemas.ORDERS, "kurir@a/1");
+        JdbiJobTurns second = new JdbiJobTurns(jdbi, Schemas.ORDERS, "kurir@b/2");
         Duration interval = Duration.ofMillis(300);
 
         assertTrue(first.take("interval-test", interval), "nobody had it");
@@ -54,8 +54,8 @@ class JobTurnsIT {
 
     @Test
     void jobsAndModules_haveTurnsOfTheirOwn() {
-        JdbiJobTurns orders = new JdbiJobTurns(jdbi, ModuleSchema.ORDERS, "kurir@a/1");
-        JdbiJobTurns items = new JdbiJobTurns(jdbi, ModuleSchema.ITEMS, "kurir@a/1");
+        JdbiJobTurns orders = new JdbiJobTurns(jdbi, Schemas.ORDERS, "kurir@a/1");
+        JdbiJobTurns items = new JdbiJobTurns(jdbi, Schemas.ITEMS, "kurir@a/1");
 
         assertTrue(orders.take("own-a", HOUR));
         assertTrue(orders.take("own-b", HOUR));
@@ -71,7 +71,7 @@ class JobTurnsIT {
         try {
             List<Future<Boolean>> answers = new ArrayList<>();
             for (int i = 0; i < processes; i++) {
-                JdbiJobTurns turns = new JdbiJobTurns(jdbi, ModuleSchema.ITEMS, "kurir@replica-" + i + "/1");
+                JdbiJobTurns turns = new JdbiJobTurns(jdbi, Schemas.ITEMS, "kurir@replica-" + i + "/1");
                 Callable<Boolean> ask = () -> {
                     ready.countDown();
                     ready.await();

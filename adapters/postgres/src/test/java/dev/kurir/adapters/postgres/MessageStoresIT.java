@@ -9,6 +9,7 @@ import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
+import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
 import dev.kurir.testing.TestDatabase;
 import java.time.Duration;
@@ -35,13 +36,13 @@ class MessageStoresIT {
     private static TestDatabase database;
     private static Jdbi jdbi;
 
-    private final JdbiOutboxStore outbox = new JdbiOutboxStore(jdbi, ModuleSchema.ORDERS);
-    private final JdbiInboxStore inbox = new JdbiInboxStore(jdbi, ModuleSchema.ITEMS);
+    private final JdbiOutboxStore outbox = new JdbiOutboxStore(jdbi, Schemas.ORDERS);
+    private final JdbiInboxStore inbox = new JdbiInboxStore(jdbi, Schemas.ITEMS);
 
     @BeforeAll
     static void migrate() {
         database = TestDatabase.create();
-        for (ModuleSchema schema : ModuleSchema.values()) {
+        for (ModuleSchema schema : Schemas.ALL) {
             Flyway.configure().dataSource(database.dataSource()).schemas(schema.schemaName()).createSchemas(true)
                     .locations(schema.migrationLocation()).load().migrate();
         }
@@ -63,7 +64,7 @@ class MessageStoresIT {
     }
 
     private void appendOutbox(int count, RecordingHandOff relay) {
-        JdbiOutbox writer = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay);
+        Outbox writer = relay.ordersOutbox(jdbi);
         new JdbiUnitOfWork(jdbi).inTransaction(() -> {
             for (int i = 0; i < count; i++) {
                 writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created",
@@ -162,7 +163,7 @@ class MessageStoresIT {
     @Test
     void aRowWrittenLeased_inATransactionThatRollsBack_isNeitherStoredNorHandedOver() {
         RecordingHandOff relay = RecordingHandOff.leasingTo("orders-relay@1");
-        JdbiOutbox writer = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay);
+        Outbox writer = relay.ordersOutbox(jdbi);
         try {
             new JdbiUnitOfWork(jdbi).inTransaction(() -> {
                 writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created",

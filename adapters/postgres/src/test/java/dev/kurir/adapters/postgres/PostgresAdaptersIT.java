@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kurir.application.orders.port.in.OrderPage;
 import dev.kurir.application.orders.port.in.OrderSearch;
+import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
 import dev.kurir.domain.items.Item;
 import dev.kurir.domain.orders.Order;
@@ -37,13 +38,13 @@ class PostgresAdaptersIT {
     private JdbiUnitOfWork unitOfWork;
     private JdbiOrderRepository orders;
     private JdbiItemRepository items;
-    private JdbiOutbox ordersOutbox;
+    private Outbox ordersOutbox;
     private RecordingHandOff relay;
 
     @BeforeAll
     static void migrate() {
         database = TestDatabase.create();
-        for (ModuleSchema schema : ModuleSchema.values()) {
+        for (ModuleSchema schema : Schemas.ALL) {
             Flyway.configure().dataSource(database.dataSource()).schemas(schema.schemaName()).createSchemas(true)
                     .locations(schema.migrationLocation()).load().migrate();
         }
@@ -61,7 +62,7 @@ class PostgresAdaptersIT {
         orders = new JdbiOrderRepository(jdbi);
         items = new JdbiItemRepository(jdbi);
         relay = RecordingHandOff.full();
-        ordersOutbox = new JdbiOutbox(jdbi, ModuleSchema.ORDERS, relay);
+        ordersOutbox = relay.ordersOutbox(jdbi);
         jdbi.useHandle(h -> h.execute("TRUNCATE orders.orders, orders.order_lines, orders.outbox, items.items CASCADE"));
     }
 

@@ -18,7 +18,7 @@ class RetentionIT {
     @BeforeAll
     static void migrate() {
         database = TestDatabase.create();
-        for (ModuleSchema schema : ModuleSchema.values()) {
+        for (ModuleSchema schema : Schemas.ALL) {
             Flyway.configure().dataSource(database.dataSource()).schemas(schema.schemaName()).createSchemas(true)
                     .locations(schema.migrationLocation()).load().migrate();
         }
@@ -50,7 +50,7 @@ class RetentionIT {
                 INSERT INTO orders.inbox (message_id, sender_id, event_type, payload, routing_key, status, updated_at)
                 VALUES (gen_random_uuid(), 'item-service', 'stock.reserved', '{}', 'stock.reserved', 'PROCESSED',
                         now() - interval '9 days')"""));
-        JdbiRetentionStore store = new JdbiRetentionStore(jdbi, ModuleSchema.ORDERS);
+        JdbiRetentionStore store = new JdbiRetentionStore(jdbi, Schemas.ORDERS);
         Instant cutoff = Instant.now().minusSeconds(7 * 24 * 3600);
 
         assertEquals(3, store.purgeSettledBefore(cutoff, 2), "2 outbox rows + 1 inbox row per batch at most");

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.LongString;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
-import dev.kurir.observability.tracing.TraceContexts;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -37,7 +37,8 @@ final class DeliveryCheck {
         }
     }
 
-    static Verdict check(Envelope envelope, AMQP.BasicProperties properties, byte[] body, InboxReceiver receiver) {
+    static Verdict check(Envelope envelope, AMQP.BasicProperties properties, byte[] body, InboxReceiver receiver,
+                         MessagingTracing tracing) {
         String id = properties.getMessageId();
         if (id == null || id.isBlank()) {
             return Verdict.reject("missing message_id");
@@ -69,7 +70,7 @@ final class DeliveryCheck {
         String sender = properties.getAppId() == null || properties.getAppId().isBlank()
                 ? "unknown" : properties.getAppId();
         // The tracing agent's consumer span, when one is current, is the delivery's own context: the inbox keeps it.
-        String current = TraceContexts.current();
+        String current = tracing.currentTraceparent();
         return Verdict.accept(new IncomingDelivery(messageId, type, sender, envelope.getExchange(),
                 envelope.getRoutingKey(), payload, current != null ? current : header(properties, "traceparent")));
     }

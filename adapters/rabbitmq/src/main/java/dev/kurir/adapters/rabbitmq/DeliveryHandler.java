@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.application.messaging.port.in.UnstorableDeliveryException;
@@ -28,14 +29,16 @@ final class DeliveryHandler {
     private final String queue;
     private final InboxReceiver receiver;
     private final CountDownLatch stopped;
+    private final MessagingTracing tracing;
     private final Backoff failures = new Backoff();
     // Each delivery being handled holds the read lock; waiting for idle takes the write lock.
     private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
 
-    DeliveryHandler(String queue, InboxReceiver receiver, CountDownLatch stopped) {
+    DeliveryHandler(String queue, InboxReceiver receiver, CountDownLatch stopped, MessagingTracing tracing) {
         this.queue = queue;
         this.receiver = receiver;
         this.stopped = stopped;
+        this.tracing = tracing;
     }
 
     /** Handles one delivery; never throws, since the client closes the channel of a consumer that does. */
@@ -46,7 +49,7 @@ final class DeliveryHandler {
             if (stopped.getCount() == 0) {
                 return; // not acked: the broker redelivers it once the connection is closed
             }
-            DeliveryCheck.Verdict verdict = DeliveryCheck.check(envelope, properties, body, receiver);
+            DeliveryCheck.Verdict verdict = DeliveryCheck.check(envelope, properties, body, receiver, tracing);
             if (verdict.rejection() != null) {
                 deadLetter(channel, deadLetters, envelope, properties, body, verdict.rejection());
             } else {

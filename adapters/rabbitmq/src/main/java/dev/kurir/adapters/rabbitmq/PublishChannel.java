@@ -12,7 +12,6 @@ import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.messaging.port.out.PublishOutcome;
-import dev.kurir.observability.tracing.OutboxTracing;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,8 +87,8 @@ final class PublishChannel {
      * @throws BrokerUnavailableException if the connection fails or the confirms do not arrive in time
      */
     @SuppressWarnings("try") // the tracing scope only has to be open
-    List<PublishOutcome> publish(List<OutboundMessage> batch, String appId, Duration confirmTimeout)
-            throws BrokerUnavailableException {
+    List<PublishOutcome> publish(List<OutboundMessage> batch, String appId, Duration confirmTimeout,
+                                 MessagingTracing tracing) throws BrokerUnavailableException {
         begin(batch);
         for (int i = 0; i < batch.size(); i++) {
             OutboundMessage message = batch.get(i);
@@ -104,7 +103,7 @@ final class PublishChannel {
                 lock.unlock();
             }
             // The tracing agent writes the traceparent header from the current context: the row's, set here.
-            try (MessagingTracing.Scope traced = OutboxTracing.publishing(message)) {
+            try (MessagingTracing.Scope traced = tracing.publishing(message)) {
                 channel.basicPublish(message.exchange(), message.routingKey(), true, properties(message, appId),
                         message.payloadJson().getBytes(UTF_8));
             } catch (AlreadyClosedException e) {

@@ -2,6 +2,7 @@ package dev.kurir.adapters.rabbitmq;
 
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.in.InboxReceiver;
 import java.io.IOException;
 import java.time.Duration;
@@ -51,26 +52,28 @@ public final class RabbitInboxConsumer implements AutoCloseable {
 
     /** A consumer that declares no topology; the queue must exist. */
     public RabbitInboxConsumer(ConnectionFactory factory, String queue, InboxReceiver receiver, int prefetch) {
-        this(factory, queue, receiver, prefetch, 1, RabbitTopology.none());
+        this(factory, queue, receiver, prefetch, 1, RabbitTopology.none(), MessagingTracing.NONE);
     }
 
     /**
      * @param factory          from {@link RabbitConnections#factory}; automatic recovery must be off
-     * @param queue            the queue to consume, e.g. {@value RabbitTopology#ITEMS_ORDER_EVENTS_QUEUE}
+     * @param queue            the queue to consume, e.g. {@code items.order-events}
      * @param prefetch         how many unacked deliveries the broker may push to each subscription (1..65535)
      * @param consumers        how many subscriptions on the connection, i.e. deliveries handled at once (1..64)
      * @param topology         what it declares on every (re)connect, so that the queue exists even on a broker that lost it
+     * @param tracing          where the trace context of a delivery comes from, to be stored with its inbox row
      * @throws IllegalArgumentException if the factory recovers automatically, or {@code prefetch} or
      *                                  {@code consumers} is out of range
      */
     public RabbitInboxConsumer(ConnectionFactory factory, String queue, InboxReceiver receiver, int prefetch,
-                               int consumers, RabbitTopology topology) {
+                               int consumers, RabbitTopology topology, MessagingTracing tracing) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.prefetch = prefetch;
         this.consumers = consumers;
         this.topology = Objects.requireNonNull(topology, "topology");
-        this.handler = new DeliveryHandler(queue, Objects.requireNonNull(receiver, "receiver"), stopped);
+        this.handler = new DeliveryHandler(queue, Objects.requireNonNull(receiver, "receiver"), stopped,
+                Objects.requireNonNull(tracing, "tracing"));
         if (factory.isAutomaticRecoveryEnabled()) {
             throw new IllegalArgumentException("the factory must not recover automatically: the consumer reconnects "
                     + "by itself (use RabbitConnections.factory)");

@@ -3,6 +3,7 @@ package dev.kurir.adapters.rabbitmq;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.MessagePublisher;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
@@ -30,6 +31,7 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
     private final String appId;
     private final Duration confirmTimeout;
     private final RabbitTopology topology;
+    private final MessagingTracing tracing;
     private final Deque<PublishChannel> idleChannels = new ConcurrentLinkedDeque<>();
     private final Object connectionLock = new Object();
     private Connection connection; // guarded by connectionLock
@@ -38,7 +40,7 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
 
     /** A publisher that declares no topology: the exchanges must exist. */
     public RabbitMessagePublisher(ConnectionFactory factory, String appId, Duration confirmTimeout) {
-        this(factory, appId, confirmTimeout, RabbitTopology.none());
+        this(factory, appId, confirmTimeout, RabbitTopology.none(), MessagingTracing.NONE);
     }
 
     /**
@@ -48,14 +50,16 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
      *                         or {@code kurir}
      * @param confirmTimeout   how long a call waits for the broker's confirms before giving up on the connection
      * @param topology         what it declares on every (re)connect
+     * @param tracing          makes each row's stored trace context current while it is published
      * @throws IllegalArgumentException if the factory recovers automatically, or an argument is blank or not positive
      */
     public RabbitMessagePublisher(ConnectionFactory factory, String appId, Duration confirmTimeout,
-                                  RabbitTopology topology) {
+                                  RabbitTopology topology, MessagingTracing tracing) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.appId = Objects.requireNonNull(appId, "appId");
         this.confirmTimeout = Objects.requireNonNull(confirmTimeout, "confirmTimeout");
         this.topology = Objects.requireNonNull(topology, "topology");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         if (factory.isAutomaticRecoveryEnabled()) {
             throw new IllegalArgumentException("the factory must not recover automatically: the publisher reconnects "
                     + "by itself (use RabbitConnections.factory)");
@@ -86,7 +90,7 @@ public final class RabbitMessagePublisher implements MessagePublisher, AutoClose
         PublishChannel channel = borrowChannel();
         boolean reusable = false;
         try {
-            List<PublishOutcome> outcomes = channel.publish(batch, appId, confirmTimeout);
+            List<PublishOutcome> outcomes = channel.publish(batch, appId, confirmTimeout, tracing);
             reusable = channel.isOpen();
             return outcomes;
         } catch (BrokerUnavailableException e) {

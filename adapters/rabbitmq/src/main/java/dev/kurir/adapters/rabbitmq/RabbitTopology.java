@@ -5,12 +5,16 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.kurir.application.module.ModuleDescriptor;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -23,65 +27,68 @@ import java.util.concurrent.TimeoutException;
  * {@link RabbitInboxConsumer}, whatever the broker.
  */
 public final class RabbitTopology {
-    /** The module that publishes {@code order.*} events and consumes {@code stock.*} events. */
-    public static final String ORDERS = "orders";
-    /** The module that publishes {@code stock.*} events and consumes {@code order.*} events. */
-    public static final String ITEMS = "items";
-    /** Topic exchange of the orders module's events. */
-    public static final String ORDERS_EXCHANGE = "orders";
-    /** Topic exchange of the items module's events. */
-    public static final String ITEMS_EXCHANGE = "items";
-    /** The items module's inbox queue, bound to {@value #ORDERS_EXCHANGE} with {@code order.*}. */
-    public static final String ITEMS_ORDER_EVENTS_QUEUE = "items.order-events";
-    /** The orders module's inbox queue, bound to {@value #ITEMS_EXCHANGE} with {@code stock.*}. */
-    public static final String ORDERS_ITEM_EVENTS_QUEUE = "orders.item-events";
     /** Fanout exchange where consumers put deliveries they cannot accept. */
     public static final String DEAD_LETTER_EXCHANGE = "kurir.dead-letter";
     /** The queue holding dead-lettered deliveries until an operator looks at them. */
     public static final String DEAD_LETTER_QUEUE = "kurir.dead-letter";
 
-    private static final Set<String> MODULES = Set.of(ORDERS, ITEMS);
-    private static final Route TO_ITEMS = new Route(ITEMS_ORDER_EVENTS_QUEUE, ORDERS_EXCHANGE, "order.*");
-    private static final Route TO_ORDERS = new Route(ORDERS_ITEM_EVENTS_QUEUE, ITEMS_EXCHANGE, "stock.*");
-    /** Per module: the queue it consumes, then the queue its own events go to. */
-    private static final Map<String, List<Route>> ROUTES = Map.of(ORDERS, List.of(TO_ORDERS, TO_ITEMS),
-            ITEMS, List.of(TO_ITEMS, TO_ORDERS));
     private static final int PRECONDITION_FAILED = 406;
 
-    private final Set<String> modules;
+    private final Set<String> exchanges;
+    private final Set<Route> routes;
     private final QueueType queueType;
 
-    private RabbitTopology(Set<String> modules, QueueType queueType) {
-        this.modules = modules;
+    private RabbitTopology(Set<String> exchanges, Set<Route> routes, QueueType queueType) {
+        this.exchanges = exchanges;
+        this.routes = routes;
         this.queueType = queueType;
     }
 
     /**
-     * What the given modules publish to and consume from: the two exchanges, the dead-letter exchange and queue, and
-     * for each module both the queue it consumes and the queue its events are routed to, with their bindings. A
-     * module thus declares {@value #ITEMS_ORDER_EVENTS_QUEUE} ({@value #ORDERS_EXCHANGE}, {@code order.*}) and
-     * {@value #ORDERS_ITEM_EVENTS_QUEUE} ({@value #ITEMS_EXCHANGE}, {@code stock.*}) whichever of the two it is: a
-     * service started alone (split mode) must not see its first events returned as unroutable because the other
-     * service has not connected yet. Every side declares a queue with the same arguments, so the declarations agree
-     * as long as the services agree on the queue type.
+     * What the given modules publish to and consume from: the dead-letter exchange and queue, each module's
+     * exchange, the queue it consumes with its bindings (and the exchanges they bind to), and the queue of every
+     * known module that consumes its events, with that queue's bindings. A module thus declares the queues its events
+     * are routed to whichever module consumes them: a service started alone (split mode) must not see its first
+     * events returned as unroutable because the other service has not connected yet. Every side declares a queue with
+     * the same arguments, so the declarations agree as long as the services agree on the queue type.
      *
-     * @param modules   a subset of {@code {"orders", "items"}}; empty declares nothing
+     * @param modules   the names of the modules this process runs, a subset of {@code known}; empty declares nothing
+     * @param known     every module of the system, each declared once
      * @param queueType the type of the queues, on RabbitMQ; other brokers (the embedded Qpid) get their own default
      *                  queues, with no arguments
      * @throws IllegalArgumentException if a module is unknown
      */
-    public static RabbitTopology of(Set<String> modules, QueueType queueType) {
-        for (String module : modules) {
-            if (!MODULES.contains(module)) {
-                throw new IllegalArgumentException("unknown module '" + module + "'; expected one of " + MODULES);
+    public static RabbitTopology of(Set<String> modules, Collection<ModuleDescriptor> known, QueueType queueType) {
+        Objects.requireNonNull(queueType, "queueType");
+        Map<String, ModuleDescriptor> byName = new LinkedHashMap<>();
+        known.forEach(module -> byName.put(module.name(), module));
+        Set<String> exchanges = new LinkedHashSet<>();
+        Set<Route> routes = new LinkedHashSet<>();
+        for (String name : new TreeSet<>(modules)) {
+            ModuleDescriptor module = byName.get(name);
+            if (module == null) {
+                throw new IllegalArgumentException("unknown module '" + name + "'; expected one of " + byName.keySet());
+            }
+            exchanges.add(module.exchange());
+            routes.addAll(routesTo(module));
+            for (ModuleDescriptor consumer : known) {
+                routesTo(consumer).stream().filter(route -> route.exchange().equals(module.exchange()))
+                        .forEach(routes::add);
             }
         }
-        return new RabbitTopology(Set.copyOf(modules), Objects.requireNonNull(queueType, "queueType"));
+        routes.forEach(route -> exchanges.add(route.exchange()));
+        return new RabbitTopology(exchanges, routes, queueType);
     }
 
     /** Declares nothing: for a publisher or consumer whose exchanges and queues exist already. */
     public static RabbitTopology none() {
-        return new RabbitTopology(Set.of(), QueueType.QUORUM);
+        return new RabbitTopology(Set.of(), Set.of(), QueueType.QUORUM);
+    }
+
+    private static List<Route> routesTo(ModuleDescriptor module) {
+        return module.consumes().stream()
+                .map(subscription -> new Route(module.queue(), subscription.exchange(), subscription.bindingKey()))
+                .toList();
     }
 
     /**
@@ -94,7 +101,7 @@ public final class RabbitTopology {
      */
     public void declare(Connection connection) throws IOException {
         Objects.requireNonNull(connection, "connection");
-        if (modules.isEmpty()) {
+        if (exchanges.isEmpty()) {
             return;
         }
         Channel channel = connection.createChannel();
@@ -109,15 +116,12 @@ public final class RabbitTopology {
     }
 
     private void declare(Channel channel, boolean rabbitMq) throws IOException {
-        channel.exchangeDeclare(ORDERS_EXCHANGE, BuiltinExchangeType.TOPIC, true);
-        channel.exchangeDeclare(ITEMS_EXCHANGE, BuiltinExchangeType.TOPIC, true);
+        for (String exchange : exchanges) {
+            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
+        }
         channel.exchangeDeclare(DEAD_LETTER_EXCHANGE, BuiltinExchangeType.FANOUT, true);
         declareQueue(channel, DEAD_LETTER_QUEUE, queueArguments(rabbitMq, false));
         channel.queueBind(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, "");
-        Set<Route> routes = new LinkedHashSet<>();
-        for (String module : modules) {
-            routes.addAll(ROUTES.get(module));
-        }
         for (Route route : routes) {
             declareQueue(channel, route.queue(), queueArguments(rabbitMq, true));
             channel.queueBind(route.queue(), route.exchange(), route.bindingKey());

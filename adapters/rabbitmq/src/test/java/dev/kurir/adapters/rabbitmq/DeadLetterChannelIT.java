@@ -36,7 +36,7 @@ class DeadLetterChannelIT {
     static void startBroker() throws Exception {
         broker = TestBroker.create();
         connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
-        RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection);
+        RabbitTopology.of(Set.of("orders", "items"), KnownModules.ALL, QueueType.QUORUM).declare(connection);
     }
 
     @AfterAll

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.impl.LongStringHelper;
+import dev.kurir.application.messaging.MessagingTracing;
+import dev.kurir.application.messaging.handler.InboxMessage;
+import dev.kurir.application.messaging.port.out.OutboundMessage;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -21,12 +24,24 @@ class DeliveryCheckTest {
         var properties = properties(ID).appId("order-service")
                 .headers(Map.of("traceparent", LongStringHelper.asLongString("00-abc-def-01"))).build();
 
-        var verdict = DeliveryCheck.check(ENVELOPE, properties, "{\"a\":1}".getBytes(UTF_8), INBOX);
+        var verdict = DeliveryCheck.check(ENVELOPE, properties, "{\"a\":1}".getBytes(UTF_8), INBOX,
+                MessagingTracing.NONE);
 
         assertNull(verdict.rejection());
         assertEquals(UUID.fromString(ID), verdict.delivery().messageId());
         assertEquals("00-abc-def-01", verdict.delivery().traceparent());
         assertEquals("order-service", verdict.delivery().senderId());
+    }
+
+    @Test
+    void check_whileATraceIsCurrent_keepsTheCurrentContext_notTheHeader() {
+        var properties = properties(ID)
+                .headers(Map.of("traceparent", LongStringHelper.asLongString("00-abc-def-01"))).build();
+        String consumerSpan = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        var verdict = DeliveryCheck.check(ENVELOPE, properties, "{}".getBytes(UTF_8), INBOX, current(consumerSpan));
+
+        assertEquals(consumerSpan, verdict.delivery().traceparent());
     }
 
     @Test
@@ -51,16 +66,43 @@ class DeliveryCheckTest {
 
     @Test
     void check_bodyThatIsNotUtf8_isRejected() {
-        var verdict = DeliveryCheck.check(ENVELOPE, properties(ID).build(), new byte[] {'{', (byte) 0xC3, '}'}, INBOX);
+        var verdict = DeliveryCheck.check(ENVELOPE, properties(ID).build(), new byte[] {'{', (byte) 0xC3, '}'}, INBOX,
+                MessagingTracing.NONE);
 
         assertEquals("body is not UTF-8 text", verdict.rejection());
     }
 
     private static String rejection(AMQP.BasicProperties properties, String body) {
-        return DeliveryCheck.check(ENVELOPE, properties, body.getBytes(UTF_8), INBOX).rejection();
+        return DeliveryCheck.check(ENVELOPE, properties, body.getBytes(UTF_8), INBOX, MessagingTracing.NONE)
+                .rejection();
     }
 
     private static AMQP.BasicProperties.Builder properties(String messageId) {
         return new AMQP.BasicProperties.Builder().messageId(messageId).type("order.created");
+    }
+
+    /** A tracing port whose current context is {@code traceparent}, as the agent's consumer span makes it. */
+    private static MessagingTracing current(String traceparent) {
+        return new MessagingTracing() {
+            @Override
+            public Scope handling(InboxMessage message) {
+                return Scope.NONE;
+            }
+
+            @Override
+            public Scope background() {
+                return Scope.NONE;
+            }
+
+            @Override
+            public String currentTraceparent() {
+                return traceparent;
+            }
+
+            @Override
+            public Scope publishing(OutboundMessage message) {
+                return Scope.NONE;
+            }
+        };
     }
 }

@@ -12,6 +12,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.in.IncomingDelivery;
 import dev.kurir.testing.TestBroker;
 import java.io.IOException;
@@ -43,7 +44,7 @@ class RabbitInboxConsumerIT {
     static void startBroker() throws Exception {
         broker = TestBroker.create();
         connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
-        RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection);
+        RabbitTopology.of(Set.of("orders", "items"), KnownModules.ALL, QueueType.QUORUM).declare(connection);
         channel = connection.createChannel();
         channel.confirmSelect();
     }
@@ -208,7 +209,8 @@ class RabbitInboxConsumerIT {
     void severalConsumers_handleDeliveriesAtOnce_andCloseWaitsForEveryOne() throws Exception {
         consumer.close();
         consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                inbox, 1, 3, RabbitTopology.none()); // prefetch 1: a channel busy with one delivery gets no other
+                // prefetch 1: a channel busy with one delivery gets no other
+                inbox, 1, 3, RabbitTopology.none(), MessagingTracing.NONE);
         CountDownLatch release = new CountDownLatch(1);
         inbox.blockUntil(release);
         consumer.start();
@@ -239,7 +241,7 @@ class RabbitInboxConsumerIT {
         channel.queueUnbind(DEAD_LETTERS, RabbitTopology.DEAD_LETTER_EXCHANGE, "");
         try {
             consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                    inbox, 5, 4, RabbitTopology.none());
+                    inbox, 5, 4, RabbitTopology.none(), MessagingTracing.NONE);
             consumer.start();
             Await.until(WAIT, "subscribed", consumer::isConsuming);
             for (int i = 0; i < poison; i++) {
@@ -255,7 +257,7 @@ class RabbitInboxConsumerIT {
         }
 
         consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"), QUEUE,
-                inbox, 5, 4, RabbitTopology.none());
+                inbox, 5, 4, RabbitTopology.none(), MessagingTracing.NONE);
         consumer.start();
         Await.until(Duration.ofSeconds(30), "all dead-lettered", () -> messageCount(DEAD_LETTERS) == poison);
         consumer.close();

@@ -13,6 +13,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.messaging.port.out.PublishOutcome;
@@ -47,7 +48,7 @@ class RabbitMessagePublisherIT {
     static void startBroker() throws Exception {
         broker = TestBroker.create();
         connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
-        RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM).declare(connection);
+        RabbitTopology.of(Set.of("orders", "items"), KnownModules.ALL, QueueType.QUORUM).declare(connection);
         channel = connection.createChannel();
     }
 
@@ -100,7 +101,8 @@ class RabbitMessagePublisherIT {
             throws Exception {
         try (TestBroker fresh = TestBroker.create();
              var orderService = new RabbitMessagePublisher(RabbitConnections.factory(fresh.amqpUri(),
-                     "kurir-publisher"), "order-service", CONFIRM_TIMEOUT, RabbitTopology.of(Set.of("orders"), QueueType.QUORUM))) {
+                     "kurir-publisher"), "order-service", CONFIRM_TIMEOUT,
+                     RabbitTopology.of(Set.of("orders"), KnownModules.ALL, QueueType.QUORUM), MessagingTracing.NONE)) {
             OutboundMessage created = Messages.orderCreated();
 
             List<PublishOutcome> outcomes = orderService.publish(List.of(created));

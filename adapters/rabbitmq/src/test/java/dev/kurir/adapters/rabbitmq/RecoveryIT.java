@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.port.out.BrokerUnavailableException;
 import dev.kurir.application.messaging.port.out.PublishOutcome;
 import dev.kurir.testing.TestBroker;
@@ -37,7 +38,8 @@ class RecoveryIT {
     void consumer_afterTheBrokerDroppedItsConnection_reconnectsAndConsumesAgain() throws Exception {
         FakeInbox inbox = new FakeInbox("order.created");
         try (var consumer = new RabbitInboxConsumer(RabbitConnections.factory(broker.amqpUri(), "kurir-consumer"),
-                "items.order-events", inbox, 10, 2, RabbitTopology.of(Set.of("items"), QueueType.QUORUM))) {
+                "items.order-events", inbox, 10, 2,
+                RabbitTopology.of(Set.of("items"), KnownModules.ALL, QueueType.QUORUM), MessagingTracing.NONE)) {
             consumer.start();
             Await.until(WAIT, "the consumer subscribed", consumer::isConsuming);
             UUID before = publishOrderCreated();
@@ -56,7 +58,9 @@ class RecoveryIT {
     @Test
     void publisher_afterTheBrokerDroppedItsConnection_reconnectsOnTheNextCall() throws Exception {
         try (var publisher = new RabbitMessagePublisher(RabbitConnections.factory(broker.amqpUri(), "kurir-publisher"),
-                "order-service", Duration.ofSeconds(5), RabbitTopology.of(Set.of("orders", "items"), QueueType.QUORUM))) {
+                "order-service", Duration.ofSeconds(5),
+                RabbitTopology.of(Set.of("orders", "items"), KnownModules.ALL, QueueType.QUORUM),
+                MessagingTracing.NONE)) {
             assertTrue(publisher.publish(List.of(Messages.orderCreated())).get(0).isConfirmed());
 
             broker.dropConnections();
@@ -81,7 +85,7 @@ class RecoveryIT {
         UUID id = UUID.randomUUID();
         try (Connection connection = RabbitConnections.factory(broker.amqpUri(), "kurir-test").newConnection();
              Channel channel = connection.createChannel()) {
-            RabbitTopology.of(Set.of("items"), QueueType.QUORUM).declare(connection);
+            RabbitTopology.of(Set.of("items"), KnownModules.ALL, QueueType.QUORUM).declare(connection);
             channel.confirmSelect();
             channel.basicPublish("orders", "order.created", true, new AMQP.BasicProperties.Builder()
                     .messageId(id.toString()).type("order.created").deliveryMode(2).build(), "{}".getBytes(UTF_8));

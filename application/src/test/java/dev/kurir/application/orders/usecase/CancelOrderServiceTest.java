@@ -39,11 +39,8 @@ class CancelOrderServiceTest {
         }
     };
     private final CancelOrderService service = new CancelOrderService(orders, outbox::add,
-            CancelOrderServiceTest::runDirectly, listener, Clock.fixed(NOW, ZoneOffset.UTC));
+            new DirectUnitOfWork(), listener, Clock.fixed(NOW, ZoneOffset.UTC));
 
-    private static <T> T runDirectly(java.util.function.Supplier<T> work) {
-        return work.get();
-    }
 
     private Order placedAt(Instant at) {
         Order order = Order.place("cust-1", List.of(new OrderLine(new Sku("A"), 1, Money.of("1.00"))),

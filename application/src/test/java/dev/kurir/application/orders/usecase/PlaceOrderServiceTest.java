@@ -38,12 +38,9 @@ class PlaceOrderServiceTest {
     };
     private final PlaceOrderService service = new PlaceOrderService(
             skus -> Map.of(new Sku("ITEM-99"), Money.of("77.45"), new Sku("ITEM-1"), Money.of("0.01")),
-            repository, keys, outbox::add, PlaceOrderServiceTest::runDirectly,
+            repository, keys, outbox::add, new DirectUnitOfWork(),
             Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC));
 
-    private static <T> T runDirectly(java.util.function.Supplier<T> work) {
-        return work.get();
-    }
 
     @Test
     void placeOrder_storesPendingOrder_andQueuesOrderCreated() {

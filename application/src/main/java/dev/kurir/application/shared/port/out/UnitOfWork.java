@@ -17,6 +17,14 @@ public interface UnitOfWork {
     <T> T inTransaction(Supplier<T> work);
 
     /**
+     * Runs {@code action} once the transaction open on this thread has committed; never when it rolls back. The
+     * action runs on the committing thread after the commit, so it must not throw: nothing can undo the commit.
+     *
+     * @throws IllegalStateException if no transaction is open on this thread
+     */
+    void afterCommit(Runnable action);
+
+    /**
      * The connection to the database broke while a transaction was committing, so it may or may not have been
      * committed: unlike a failure before the commit, the caller cannot say that nothing was written.
      */

@@ -2,48 +2,33 @@ package dev.kurir.adapters.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kurir.application.messaging.RelayHandOff;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
+import dev.kurir.application.messaging.port.out.OutboxRows;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
-import dev.kurir.application.shared.port.out.Outbox;
-import dev.kurir.observability.tracing.TraceContexts;
 import java.time.OffsetDateTime;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/**
- * The outbox table of one module's schema. Each row keeps the trace context it was written in. A row is written
- * leased to this process's relay when the relay has room for it, and handed to the relay once committed.
- */
-public final class JdbiOutbox implements Outbox {
+/** The outbox table of one module's schema, written in the business transaction open on this thread. */
+public final class JdbiOutboxRows implements OutboxRows {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
     private final ModuleSchema schema;
-    private final RelayHandOff relay;
 
-    public JdbiOutbox(Jdbi jdbi, ModuleSchema schema, RelayHandOff relay) {
+    public JdbiOutboxRows(Jdbi jdbi, ModuleSchema schema) {
         this.jdbi = jdbi;
         this.schema = schema;
-        this.relay = relay;
     }
 
     @Override
-    public void append(OutgoingMessage message) {
+    public OutboundMessage insert(OutgoingMessage message, String traceparent, String leaseOwner) {
         String payload = toJson(message);
-        String traceparent = TraceContexts.current();
-        jdbi.useHandle(handle -> {
+        return jdbi.withHandle(handle -> {
             if (!handle.isInTransaction()) {
                 throw new IllegalStateException("the outbox must be written inside the business transaction");
             }
-            Optional<String> leaseOwner = relay.leaseOwner();
-            OutboundMessage row = insert(handle, message, payload, traceparent, leaseOwner.orElse(null));
-            if (leaseOwner.isPresent()) {
-                handle.afterCommit(() -> relay.committed(row));
-            } else {
-                handle.afterCommit(relay::wakeUp);
-            }
+            return insert(handle, message, payload, traceparent, leaseOwner);
         });
     }
 

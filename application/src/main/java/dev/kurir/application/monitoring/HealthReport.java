@@ -1,4 +1,4 @@
-package dev.kurir.observability.health;
+package dev.kurir.application.monitoring;
 
 import java.util.List;
 
