@@ -168,7 +168,7 @@ class InboxConsumerIT {
     @Test
     void aConnectionLostWhileAWorkerHandles_countsNoAttempt_andTheRowIsProcessedLater() {
         UUID id = UUID.randomUUID();
-        assertTrue(new JdbiInboxStore(jdbi, ModuleSchema.ITEMS).record(new IncomingDelivery(id, "order.created",
+        assertTrue(new JdbiInboxStore(jdbi, ModuleSchema.ITEMS).record(new IncomingDelivery(id, "order.created", 1,
                 "order-service", "orders", "order.created", "{\"order_id\":\"o-1\"}", null)));
         behaviour = message -> {
             if (handled.get() == 1) {
