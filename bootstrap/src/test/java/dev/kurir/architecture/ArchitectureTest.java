@@ -83,7 +83,8 @@ class ArchitectureTest {
     @Test
     void noLayerOrModuleIsEmpty() {
         for (String pkg : List.of("domain.orders", "domain.items", "domain.shared", "application.orders",
-                "application.items", "application.shared", "application.contracts", "adapters.postgres", "adapters.http", "adapters.inprocess", "adapters.catalog", "adapters.rabbitmq", "application.messaging",
+                "application.items", "application.shared", "application.contracts", "adapters.postgres", "adapters.http",
+                "adapters.inprocess", "adapters.catalog", "adapters.rabbitmq", "application.messaging",
                 "observability", "bootstrap")) {
             String name = ROOT + "." + pkg;
             assertTrue(PRODUCTION.stream().anyMatch(c -> c.getPackageName().startsWith(name)), "no classes in " + name);

@@ -271,7 +271,8 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
             throw new InvalidMessageException("no handler for event type " + message.eventType());
         }
         if (handler.version() != message.eventVersion()) {
-            throw new InvalidMessageException(InboxReceiver.unsupportedVersion(message.eventType(), message.eventVersion()));
+            throw new InvalidMessageException(
+                    InboxReceiver.unsupportedVersion(message.eventType(), message.eventVersion()));
         }
         return handler;
     }

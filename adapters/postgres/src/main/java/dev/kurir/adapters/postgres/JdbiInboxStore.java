@@ -44,8 +44,8 @@ public final class JdbiInboxStore implements InboxStore {
     @Override
     public Optional<InboxMessage> insertProcessed(IncomingDelivery delivery) {
         return insert(delivery, "PROCESSED", 0, null, null).map(row -> new InboxMessage(row.id(), delivery.messageId(),
-                delivery.eventType(), delivery.eventVersion(), delivery.senderId(), parse(delivery.payloadJson()), 0, row.createdAt(),
-                delivery.traceparent()));
+                delivery.eventType(), delivery.eventVersion(), delivery.senderId(), parse(delivery.payloadJson()), 0,
+                row.createdAt(), delivery.traceparent()));
     }
 
     @Override
@@ -114,8 +114,9 @@ public final class JdbiInboxStore implements InboxStore {
     public List<InboxMessage> claim(String workerId, int limit, Duration lease) {
         return rows.claim(workerId, limit, lease, COLUMNS, (rs, ctx) -> new InboxMessage(
                 rs.getLong("id"), rs.getObject("message_id", UUID.class), rs.getString("event_type"),
-                rs.getInt("event_version"), rs.getString("sender_id"), parse(rs.getString("payload")), rs.getInt("retry_count"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("traceparent")),
+                rs.getInt("event_version"), rs.getString("sender_id"), parse(rs.getString("payload")),
+                rs.getInt("retry_count"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getString("traceparent")),
                 InboxMessage::id);
     }
 

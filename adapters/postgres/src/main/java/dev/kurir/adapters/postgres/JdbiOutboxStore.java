@@ -25,8 +25,9 @@ public final class JdbiOutboxStore implements OutboxStore {
     public List<OutboundMessage> claim(String workerId, int limit, Duration lease) {
         return rows.claim(workerId, limit, lease, COLUMNS, (rs, ctx) -> new OutboundMessage(
                 rs.getLong("id"), rs.getObject("message_id", UUID.class), rs.getString("event_type"),
-                rs.getInt("event_version"), rs.getString("exchange"), rs.getString("routing_key"), rs.getString("payload"),
-                rs.getInt("retry_count"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getInt("event_version"), rs.getString("exchange"), rs.getString("routing_key"),
+                rs.getString("payload"), rs.getInt("retry_count"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getString("traceparent")), OutboundMessage::id);
     }
 

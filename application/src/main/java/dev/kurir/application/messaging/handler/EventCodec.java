@@ -84,7 +84,12 @@ public final class EventCodec {
             String path = mapping.getPath().stream()
                     .map(step -> step.getFieldName() != null ? "." + step.getFieldName() : "[" + step.getIndex() + "]")
                     .collect(Collectors.joining()).replaceFirst("^\\.", "");
-            return (path.isEmpty() ? "" : path + ": ") + mapping.getOriginalMessage().lines().findFirst().orElse("");
+            String message = mapping.getOriginalMessage().lines().findFirst().orElse("");
+            if (message.startsWith("Missing creator property")) {
+                return path + " is missing";
+            }
+            // Jackson's hints at its own settings ("(but might if coercion ... was enabled)") mean nothing to a sender.
+            return (path.isEmpty() ? "" : path + ": ") + message.replaceFirst(" \\(but might if .*$", "");
         }
         return e.getMessage();
     }

@@ -26,7 +26,7 @@ public interface InboxHandler {
         return 1;
     }
 
-    /** The handler of {@code type}: binds each payload to the record (invalid when it does not fit), then applies it. */
+    /** The handler of {@code type}: binds each payload to its record (invalid if it does not fit), then applies it. */
     static <E extends IntegrationEvent> InboxHandler of(EventType<E> type, EventHandler<E> handler) {
         return new TypedInboxHandler<>(type, handler);
     }

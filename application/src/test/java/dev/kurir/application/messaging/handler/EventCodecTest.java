@@ -65,9 +65,8 @@ class EventCodecTest {
 
     @Test
     void theSchemas_refuseWhatTheContractDoesNotAllow() {
-        assertFalse(EventSchemas.violations("order.created", 1,
-                "{\"order_id\":\"o-1\",\"customer_id\":\"c\",\"amount\":12.5,\"items\":[{\"sku\":\"A\",\"quantity\":1}]}")
-                .isEmpty(), "amount is a string");
+        assertFalse(EventSchemas.violations("order.created", 1, "{\"order_id\":\"o-1\",\"customer_id\":\"c\","
+                + "\"amount\":12.5,\"items\":[{\"sku\":\"A\",\"quantity\":1}]}").isEmpty(), "amount is a string");
         assertFalse(EventSchemas.violations("stock.reserved", 1, "{\"order_id\":\"o-1\",\"items\":[]}").isEmpty(),
                 "at least one line");
         assertFalse(EventSchemas.violations("stock.rejected", 1, "{\"order_id\":\"o-1\"}").isEmpty(), "a reason");
@@ -100,9 +99,7 @@ class EventCodecTest {
     void aMissingField_isInvalid_andNamed() {
         Map<String, Object> payload = orderCreated();
         payload.remove("customer_id");
-        String reason = reasonFor(payload);
-        assertTrue(reason.startsWith("invalid order.created v1 payload: "), reason);
-        assertTrue(reason.contains("customer_id"), reason);
+        assertEquals("invalid order.created v1 payload: customer_id is missing", reasonFor(payload));
     }
 
     @Test
@@ -120,7 +117,9 @@ class EventCodecTest {
     void aWrongType_isInvalid_andNotCoerced() {
         Map<String, Object> payload = orderCreated();
         payload.put("items", List.of(Map.of("sku", "A", "quantity", "2")));
-        assertTrue(reasonFor(payload).contains("items[0].quantity"), reasonFor(payload));
+        String reason = reasonFor(payload);
+        assertTrue(reason.startsWith("invalid order.created v1 payload: items[0].quantity: "), reason);
+        assertFalse(reason.contains("but might if"), reason);
         payload.put("items", List.of(Map.of("sku", "A", "quantity", 2.5)));
         assertTrue(reasonFor(payload).contains("items[0].quantity"), reasonFor(payload));
         payload.put("items", "not a list");
@@ -130,6 +129,6 @@ class EventCodecTest {
         assertTrue(reasonFor(numericId).contains("order_id"), reasonFor(numericId));
         Map<String, Object> noQuantity = orderCreated();
         noQuantity.put("items", List.of(Map.of("sku", "A")));
-        assertTrue(reasonFor(noQuantity).contains("quantity"), reasonFor(noQuantity));
+        assertEquals("invalid order.created v1 payload: items[0].quantity is missing", reasonFor(noQuantity));
     }
 }
