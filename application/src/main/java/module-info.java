@@ -4,7 +4,10 @@
  */
 module dev.kurir.application {
     requires transitive dev.kurir.domain;
+    // The codec binds the contract records to JSON (messaging.handler.EventCodec); nothing else uses it.
+    requires com.fasterxml.jackson.databind;
 
+    exports dev.kurir.application.contracts;
     exports dev.kurir.application.shared.port.out;
     exports dev.kurir.application.orders;
     exports dev.kurir.application.orders.port.in;
@@ -18,4 +21,7 @@ module dev.kurir.application {
     exports dev.kurir.application.messaging.handler;
     exports dev.kurir.application.messaging.port.in;
     exports dev.kurir.application.messaging.port.out;
+
+    // Jackson binds the contract records by reflection.
+    opens dev.kurir.application.contracts to com.fasterxml.jackson.databind;
 }

@@ -60,6 +60,16 @@ final class ArchitectureRules {
                 .should().dependOnClassesThat().resideInAPackage("..orders..");
     }
 
+    /**
+     * The integration events are the only thing orders and items share, and the whole contract between them once they
+     * are services: they depend on the JDK and nothing else (the codec that binds them lives outside).
+     */
+    static ArchRule contractsDependOnNothingButJava(String root) {
+        return classes().that().resideInAPackage(root + ".application.contracts..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".application.contracts..")
+                .because("the event contracts depend on nothing");
+    }
+
     /** How orders reaches items is known in two places only: in-process (monolith) and over HTTP (split mode). */
     static ArchRule onlyTheCatalogAdaptersReachItems(String root) {
         return classes().that().implement(root + ".application.orders.port.out.ItemCatalog")

@@ -60,6 +60,8 @@ class ArchitectureTest {
                         "FixtureOrdersService"),
                 new NamedRule("items never reach into orders", ArchitectureRules::itemsNeverReachIntoOrders,
                         "FixtureItemsService"),
+                new NamedRule("the event contracts depend on nothing but java",
+                        ArchitectureRules::contractsDependOnNothingButJava, "FixtureContractEvent"),
                 new NamedRule("only the catalog adapters know how orders reaches items",
                         ArchitectureRules::onlyTheCatalogAdaptersReachItems, "RogueItemCatalog"),
                 new NamedRule("use-case implementations are not public",
@@ -85,7 +87,8 @@ class ArchitectureTest {
     @Test
     void noLayerOrModuleIsEmpty() {
         for (String pkg : List.of("domain.orders", "domain.items", "domain.shared", "application.orders",
-                "application.items", "application.shared", "adapters.postgres", "adapters.http", "adapters.inprocess", "adapters.catalog", "adapters.rabbitmq", "application.messaging",
+                "application.items", "application.shared", "application.contracts", "adapters.postgres", "adapters.http",
+                "adapters.inprocess", "adapters.catalog", "adapters.rabbitmq", "application.messaging",
                 "observability", "bootstrap")) {
             String name = ROOT + "." + pkg;
             assertTrue(PRODUCTION.stream().anyMatch(c -> c.getPackageName().startsWith(name)), "no classes in " + name);

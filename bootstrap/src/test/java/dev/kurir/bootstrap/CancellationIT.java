@@ -54,9 +54,14 @@ class CancellationIT {
 
     @AfterAll
     void stop() {
-        kurir.close();
-        broker.close();
-        database.close();
+        try {
+            // Last, so that it sees what every test of the class had the modules publish (order.cancelled too).
+            PublishedEvents.assertEachMatchesItsSchema(jdbi, "orders", "items");
+        } finally {
+            kurir.close();
+            broker.close();
+            database.close();
+        }
     }
 
     @Test

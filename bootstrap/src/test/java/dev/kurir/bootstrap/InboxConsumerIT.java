@@ -13,6 +13,7 @@ import com.rabbitmq.client.GetResponse;
 import dev.kurir.adapters.postgres.JdbiInboxStore;
 import dev.kurir.adapters.postgres.JdbiUnitOfWork;
 import dev.kurir.adapters.postgres.ModuleSchema;
+import dev.kurir.adapters.rabbitmq.EventHeaders;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
 import dev.kurir.adapters.rabbitmq.QueueType;
@@ -117,7 +118,7 @@ class InboxConsumerIT {
         publish(properties(next).build(), "{\"order_id\":\"o-2\"}");
 
         Eventually.await("the next delivery processed", WAIT, () -> "PROCESSED".equals(status(next)));
-        assertDeadLettered(poison, "22P05");
+        assertDeadLettered(poison, "SQLSTATE 22P05");
     }
 
     @Test
@@ -125,7 +126,7 @@ class InboxConsumerIT {
         UUID poison = UUID.randomUUID();
         publish(properties(poison).appId("order\u0000service").build(), "{\"order_id\":\"o-1\"}");
 
-        assertDeadLettered(poison, "22021");
+        assertDeadLettered(poison, "SQLSTATE 22021");
     }
 
     @Test
@@ -133,7 +134,7 @@ class InboxConsumerIT {
         UUID poison = UUID.randomUUID();
         publish(properties(poison).headers(Map.of("traceparent", "00-\u0000")).build(), "{\"order_id\":\"o-1\"}");
 
-        assertDeadLettered(poison, "22021");
+        assertDeadLettered(poison, "SQLSTATE 22021");
     }
 
     @Test
@@ -171,7 +172,7 @@ class InboxConsumerIT {
     @Test
     void aConnectionLostWhileAWorkerHandles_countsNoAttempt_andTheRowIsProcessedLater() {
         UUID id = UUID.randomUUID();
-        assertTrue(new JdbiInboxStore(jdbi, ITEMS).record(new IncomingDelivery(id, "order.created",
+        assertTrue(new JdbiInboxStore(jdbi, ITEMS).record(new IncomingDelivery(id, "order.created", 1,
                 "order-service", "orders", "order.created", "{\"order_id\":\"o-1\"}", null)));
         behaviour = message -> {
             if (handled.get() == 1) {
@@ -187,19 +188,54 @@ class InboxConsumerIT {
         assertEquals(2, handled.get());
     }
 
+    @Test
+    void aMajorVersionTheModuleDoesNotRead_isDeadLetteredWithTheReason_andNeverHandled() throws Exception {
+        UUID newer = UUID.randomUUID();
+        publish(properties(newer).headers(Map.of(EventHeaders.EVENT_VERSION, 2)).build(), "{\"order_id\":\"o-1\"}");
+
+        assertDeadLettered(newer, "unsupported version 2 of order.created");
+        assertEquals(0, handled.get());
+    }
+
+    @Test
+    void aStoredRowOfAVersionTheHandlerDoesNotRead_isFailedWithTheReason_andNeverHandled() {
+        // E.g. stored by a newer release before a rollback: the workers must not guess at it.
+        UUID newer = UUID.randomUUID();
+        assertTrue(new JdbiInboxStore(jdbi, ITEMS).record(new IncomingDelivery(newer, "order.created", 2,
+                "order-service", "orders", "order.created", "{\"order_id\":\"o-1\"}", null)));
+        inbox.start();
+
+        Eventually.await("the row given up", WAIT, () -> "FAILED".equals(status(newer)), () -> row(newer).toString());
+        assertEquals("unsupported version 2 of order.created", row(newer).get("error"));
+        assertEquals(0, handled.get());
+    }
+
+    @Test
+    void aRowWrittenBeforeVersionsWereStored_isVersion1_andProcessed() {
+        UUID older = UUID.randomUUID();
+        jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO items.inbox (message_id, sender_id, event_type, payload, exchange, routing_key)
+                        VALUES (:id, 'order-service', 'order.created', '{"order_id":"o-1"}', 'orders', 'order.created')
+                        """).bind("id", older).execute());
+        inbox.start();
+
+        Eventually.await("processed", WAIT, () -> "PROCESSED".equals(status(older)), () -> row(older).toString());
+        assertEquals(1, handled.get());
+    }
+
     private static void killOwnConnection() {
         // Joins the handler's transaction, whose session the server then terminates (SQLSTATE 57P01).
         jdbi.useHandle(h -> h.createQuery("SELECT pg_terminate_backend(pg_backend_pid())").mapTo(Boolean.class).one());
     }
 
-    private void assertDeadLettered(UUID messageId, String sqlState) throws Exception {
+    private void assertDeadLettered(UUID messageId, String reasonPart) throws Exception {
         Eventually.await("a dead letter", WAIT, () -> messageCount(DEAD_LETTERS) == 1);
         GetResponse deadLetter = channel.basicGet(DEAD_LETTERS, true);
         assertNotNull(deadLetter);
         assertEquals(messageId.toString(), deadLetter.getProps().getMessageId());
         String reason = String.valueOf(deadLetter.getProps().getHeaders()
                 .get(RabbitInboxConsumer.DEAD_LETTER_REASON_HEADER));
-        assertTrue(reason.contains("SQLSTATE " + sqlState), reason);
+        assertTrue(reason.contains(reasonPart), reason);
         consumer.close(); // waits for the delivery in hand; any unacked one would go back to the queue
         assertEquals(0, messageCount(QUEUE), "the original was acked");
         assertEquals(Map.of(), row(messageId), "the inbox holds nothing for it");

@@ -63,9 +63,14 @@ class SagaIT {
 
     @AfterAll
     void stop() {
-        kurir.close();
-        broker.close();
-        database.close();
+        try {
+            // Last, so that it sees what every test of the class had the modules publish.
+            PublishedEvents.assertEachMatchesItsSchema(jdbi, "orders", "items");
+        } finally {
+            kurir.close();
+            broker.close();
+            database.close();
+        }
     }
 
     // ---- helpers

@@ -74,6 +74,7 @@ class SplitModeIT {
                 }
                 assertEquals(1, JSON.readTree(new HttpClientSupport(itemService.apiPort).get("/api/items/SPLIT-1")
                         .body()).get("stock").asInt(), "10 - 4 - 5: each reservation happened once");
+                assertPublishedEventsMatchTheirSchemas(ordersDb, itemsDb);
             } finally {
                 itemService.close();
             }
@@ -128,10 +129,17 @@ class SplitModeIT {
                         .get("status").asText());
                 assertEquals("CANCELLED", JSON.readTree(orders.get("/api/orders/" + stuck).body())
                         .get("status").asText());
+                assertPublishedEventsMatchTheirSchemas(ordersDb, itemsDb);
             } finally {
                 itemService.close();
             }
         }
+    }
+
+    /** What the two services published to each other, each from its own database's outbox. */
+    private static void assertPublishedEventsMatchTheirSchemas(TestDatabase ordersDb, TestDatabase itemsDb) {
+        PublishedEvents.assertEachMatchesItsSchema(Jdbi.create(ordersDb.dataSource()), "orders");
+        PublishedEvents.assertEachMatchesItsSchema(Jdbi.create(itemsDb.dataSource()), "items");
     }
 
     private static int stockOf(HttpClientSupport items) {

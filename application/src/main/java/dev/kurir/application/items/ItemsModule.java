@@ -1,5 +1,9 @@
 package dev.kurir.application.items;
 
+import dev.kurir.application.contracts.OrderCancelled;
+import dev.kurir.application.contracts.OrderCreated;
+import dev.kurir.application.contracts.StockRejected;
+import dev.kurir.application.contracts.StockReserved;
 import dev.kurir.application.items.port.in.AddItemUseCase;
 import dev.kurir.application.items.port.in.GetItemQuery;
 import dev.kurir.application.items.port.in.ListItemsQuery;
@@ -28,10 +32,10 @@ public record ItemsModule(AddItemUseCase addItem, RestockItemUseCase restock, Ge
 
     /** The items module as the rest of the system sees it: what it publishes, what it consumes, where. */
     public static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("items", "items", "items", "item-service",
-            List.of(new Publication("stock.reserved", "stock.reserved"),
-                    new Publication("stock.rejected", "stock.rejected")),
+            List.of(new Publication(StockReserved.TYPE.name(), "stock.reserved"),
+                    new Publication(StockRejected.TYPE.name(), "stock.rejected")),
             "items.order-events",
-            List.of(new Subscription("orders", "order.*", List.of("order.created", "order.cancelled"))));
+            List.of(new Subscription("orders", "order.*", List.of(OrderCreated.TYPE.name(), OrderCancelled.TYPE.name()))));
 
     /** What the items module needs; the outbox must write to the items schema. */
     public record Dependencies(ItemRepository items, Reservations reservations, Outbox outbox, UnitOfWork unitOfWork,

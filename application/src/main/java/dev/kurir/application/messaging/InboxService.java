@@ -64,6 +64,12 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         return handlers.containsKey(eventType);
     }
 
+    @Override
+    public boolean reads(String eventType, int eventVersion) {
+        InboxHandler handler = handlers.get(eventType);
+        return handler != null && handler.version() == eventVersion;
+    }
+
     /**
      * Applies a delivery in the transaction that stores it: one transaction per message, and no worker hand-off.
      * When that first attempt fails, the delivery is stored with the failure, as a worker stores a failed attempt
@@ -263,6 +269,10 @@ public final class InboxService implements InboxReceiver, AutoCloseable {
         InboxHandler handler = handlers.get(message.eventType());
         if (handler == null) {
             throw new InvalidMessageException("no handler for event type " + message.eventType());
+        }
+        if (handler.version() != message.eventVersion()) {
+            throw new InvalidMessageException(
+                    InboxReceiver.unsupportedVersion(message.eventType(), message.eventVersion()));
         }
         return handler;
     }

@@ -1,5 +1,9 @@
 package dev.kurir.application.orders;
 
+import dev.kurir.application.contracts.OrderCancelled;
+import dev.kurir.application.contracts.OrderCreated;
+import dev.kurir.application.contracts.StockRejected;
+import dev.kurir.application.contracts.StockReserved;
 import dev.kurir.application.orders.port.in.CancelOrderUseCase;
 import dev.kurir.application.orders.port.in.CancelOverdueOrdersUseCase;
 import dev.kurir.application.orders.port.in.GetOrderQuery;
@@ -33,10 +37,10 @@ public record OrdersModule(PlaceOrderUseCase placeOrder, CancelOrderUseCase canc
     /** The orders module as the rest of the system sees it: what it publishes, what it consumes, where. */
     public static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("orders", "orders", "orders",
             "order-service",
-            List.of(new Publication("order.created", "order.created"),
-                    new Publication("order.cancelled", "order.cancelled")),
+            List.of(new Publication(OrderCreated.TYPE.name(), "order.created"),
+                    new Publication(OrderCancelled.TYPE.name(), "order.cancelled")),
             "orders.item-events",
-            List.of(new Subscription("items", "stock.*", List.of("stock.reserved", "stock.rejected"))));
+            List.of(new Subscription("items", "stock.*", List.of(StockReserved.TYPE.name(), StockRejected.TYPE.name()))));
 
     /** What the orders module needs; the outbox must write to the orders schema. */
     public record Dependencies(OrderRepository orders, IdempotencyKeys idempotencyKeys, ItemCatalog catalog,

@@ -37,8 +37,8 @@ final class InMemoryInboxStore implements InboxStore {
         }
 
         InboxMessage message() {
-            return new InboxMessage(id, delivery.messageId(), delivery.eventType(), delivery.senderId(), Map.of(),
-                    retryCount, Instant.EPOCH, delivery.traceparent());
+            return new InboxMessage(id, delivery.messageId(), delivery.eventType(), delivery.eventVersion(),
+                    delivery.senderId(), Map.of(), retryCount, Instant.EPOCH, delivery.traceparent());
         }
     }
 

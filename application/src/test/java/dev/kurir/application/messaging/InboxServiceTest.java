@@ -64,8 +64,8 @@ class InboxServiceTest {
     }
 
     private static IncomingDelivery delivery() {
-        return new IncomingDelivery(UUID.randomUUID(), "order.created", "order-service", "orders", "order.created",
-                "{}", null);
+        return new IncomingDelivery(UUID.randomUUID(), "order.created", 1, "order-service", "orders",
+                "order.created", "{}", null);
     }
 
     private IncomingDelivery pending() {
@@ -112,6 +112,26 @@ class InboxServiceTest {
         assertEquals("FAILED", row.status);
         assertEquals("no order_id", row.error);
         assertEquals(List.of("failed " + delivery.messageId()), told);
+        assertEquals(List.of(), applied);
+    }
+
+    @Test
+    void reads_onlyTheMajorVersionItsHandlerReads_ofATypeItHandles() {
+        assertTrue(inbox.reads("order.created", 1));
+        assertFalse(inbox.reads("order.created", 2));
+        assertFalse(inbox.reads("stock.reserved", 1));
+    }
+
+    @Test
+    void aStoredMessageOfAnUnknownMajorVersion_isFailed_withTheReason_andNeverHandled() {
+        IncomingDelivery delivery = new IncomingDelivery(UUID.randomUUID(), "order.created", 2, "order-service",
+                "orders", "order.created", "{}", null);
+
+        assertTrue(inbox.receive(delivery));
+
+        InMemoryInboxStore.Row row = store.row(delivery);
+        assertEquals("FAILED", row.status);
+        assertEquals("unsupported version 2 of order.created", row.error);
         assertEquals(List.of(), applied);
     }
 

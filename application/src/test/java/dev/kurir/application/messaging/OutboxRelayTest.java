@@ -370,7 +370,7 @@ class OutboxRelayTest {
 
         synchronized OutboundMessage insert(String leaseOwner, Instant createdAt) {
             long id = nextId++;
-            OutboundMessage message = new OutboundMessage(id, UUID.randomUUID(), "order.created", "orders",
+            OutboundMessage message = new OutboundMessage(id, UUID.randomUUID(), "order.created", 1, "orders",
                     "order.created", "{}", 0, createdAt, null);
             rows.put(id, new Row(message, leaseOwner));
             return message;
@@ -407,7 +407,7 @@ class OutboxRelayTest {
                 if (claimed.size() < limit && row.claimable()) {
                     row.lockedBy = workerId;
                     OutboundMessage m = row.message;
-                    claimed.add(new OutboundMessage(m.id(), m.messageId(), m.eventType(), m.exchange(),
+                    claimed.add(new OutboundMessage(m.id(), m.messageId(), m.eventType(), m.eventVersion(), m.exchange(),
                             m.routingKey(), m.payloadJson(), row.retryCount, m.createdAt(), m.traceparent()));
                 }
             }

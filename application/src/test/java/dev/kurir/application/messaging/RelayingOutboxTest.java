@@ -83,7 +83,7 @@ class RelayingOutboxTest {
     }
 
     private static OutgoingMessage message() {
-        return new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created",
+        return new OutgoingMessage(UUID.randomUUID(), "order.created", 1, "orders", "order.created",
                 Map.of("order_id", "o-1"));
     }
 
@@ -120,7 +120,7 @@ class RelayingOutboxTest {
         @Override
         public OutboundMessage insert(OutgoingMessage message, String traceparent, String leaseOwner) {
             OutboundMessage row = new OutboundMessage(inserted.size() + 1, message.messageId(), message.eventType(),
-                    message.exchange(), message.routingKey(), "{}", 0, Instant.EPOCH, traceparent);
+                    message.eventVersion(), message.exchange(), message.routingKey(), "{}", 0, Instant.EPOCH, traceparent);
             inserted.add(row);
             leaseOwners.add(leaseOwner);
             traceparents.add(traceparent);

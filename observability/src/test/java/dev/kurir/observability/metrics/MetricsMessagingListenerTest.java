@@ -33,12 +33,12 @@ class MetricsMessagingListenerTest {
     }
 
     private static OutboundMessage outbound(String traceparent) {
-        return new OutboundMessage(1, UUID.randomUUID(), "order.created", "orders", "order.created", "{}", 0,
+        return new OutboundMessage(1, UUID.randomUUID(), "order.created", 1, "orders", "order.created", "{}", 0,
                 Instant.now(), traceparent);
     }
 
     private static InboxMessage inbox(int retryCount, String traceparent) {
-        return new InboxMessage(1, UUID.randomUUID(), "stock.reserved", "item-service", Map.of(), retryCount,
+        return new InboxMessage(1, UUID.randomUUID(), "stock.reserved", 1, "item-service", Map.of(), retryCount,
                 Instant.now(), traceparent);
     }
 
@@ -119,8 +119,8 @@ class MetricsMessagingListenerTest {
 
     @Test
     void received_countsEveryDelivery_andDuplicatesApart() {
-        IncomingDelivery delivery = new IncomingDelivery(UUID.randomUUID(), "order.created", "order-service", "orders",
-                "order.created", "{}", null);
+        IncomingDelivery delivery = new IncomingDelivery(UUID.randomUUID(), "order.created", 1, "order-service",
+                "orders", "order.created", "{}", null);
         listener.received("items", delivery, false);
         listener.received("items", delivery, true);
 

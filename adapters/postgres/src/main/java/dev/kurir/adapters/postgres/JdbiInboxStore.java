@@ -23,8 +23,8 @@ public final class JdbiInboxStore implements InboxStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
     private static final String COLUMNS =
-            "t.id, t.message_id, t.event_type, t.sender_id, t.payload::text AS payload, t.retry_count, t.created_at,"
-                    + " t.traceparent";
+            "t.id, t.message_id, t.event_type, t.event_version, t.sender_id, t.payload::text AS payload,"
+                    + " t.retry_count, t.created_at, t.traceparent";
 
     private final Jdbi jdbi;
     private final ModuleSchema schema;
@@ -44,8 +44,8 @@ public final class JdbiInboxStore implements InboxStore {
     @Override
     public Optional<InboxMessage> insertProcessed(IncomingDelivery delivery) {
         return insert(delivery, "PROCESSED", 0, null, null).map(row -> new InboxMessage(row.id(), delivery.messageId(),
-                delivery.eventType(), delivery.senderId(), parse(delivery.payloadJson()), 0, row.createdAt(),
-                delivery.traceparent()));
+                delivery.eventType(), delivery.eventVersion(), delivery.senderId(), parse(delivery.payloadJson()), 0,
+                row.createdAt(), delivery.traceparent()));
     }
 
     @Override
@@ -84,10 +84,10 @@ public final class JdbiInboxStore implements InboxStore {
                                          OffsetDateTime nextAttemptAt) {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         INSERT INTO <schema>.inbox AS t
-                            (message_id, sender_id, event_type, payload, exchange, routing_key, traceparent, status,
-                             retry_count, error, next_attempt_at)
-                        VALUES (:messageId, :senderId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey,
-                                :traceparent, CAST(:status AS <schema>.inbox_status), :retryCount, :error,
+                            (message_id, sender_id, event_type, event_version, payload, exchange, routing_key,
+                             traceparent, status, retry_count, error, next_attempt_at)
+                        VALUES (:messageId, :senderId, :eventType, :eventVersion, CAST(:payload AS jsonb), :exchange,
+                                :routingKey, :traceparent, CAST(:status AS <schema>.inbox_status), :retryCount, :error,
                                 COALESCE(:nextAttemptAt, now()))
                         ON CONFLICT (message_id) DO NOTHING
                         RETURNING t.id, t.created_at
@@ -96,6 +96,7 @@ public final class JdbiInboxStore implements InboxStore {
                 .bind("messageId", delivery.messageId())
                 .bind("senderId", delivery.senderId())
                 .bind("eventType", delivery.eventType())
+                .bind("eventVersion", delivery.eventVersion())
                 .bind("payload", delivery.payloadJson())
                 .bind("exchange", delivery.exchange())
                 .bind("routingKey", delivery.routingKey())
@@ -113,8 +114,9 @@ public final class JdbiInboxStore implements InboxStore {
     public List<InboxMessage> claim(String workerId, int limit, Duration lease) {
         return rows.claim(workerId, limit, lease, COLUMNS, (rs, ctx) -> new InboxMessage(
                 rs.getLong("id"), rs.getObject("message_id", UUID.class), rs.getString("event_type"),
-                rs.getString("sender_id"), parse(rs.getString("payload")), rs.getInt("retry_count"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("traceparent")),
+                rs.getInt("event_version"), rs.getString("sender_id"), parse(rs.getString("payload")),
+                rs.getInt("retry_count"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getString("traceparent")),
                 InboxMessage::id);
     }
 

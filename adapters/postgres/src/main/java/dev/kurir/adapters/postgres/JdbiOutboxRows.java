@@ -36,21 +36,24 @@ public final class JdbiOutboxRows implements OutboxRows {
                                    String leaseOwner) {
         return handle.createQuery("""
                         INSERT INTO <schema>.outbox
-                            (message_id, event_type, payload, exchange, routing_key, traceparent, locked_by, locked_at)
-                        VALUES (:messageId, :eventType, CAST(:payload AS jsonb), :exchange, :routingKey, :traceparent,
-                                :leaseOwner, CASE WHEN CAST(:leaseOwner AS text) IS NULL THEN NULL ELSE now() END)
+                            (message_id, event_type, event_version, payload, exchange, routing_key, traceparent,
+                             locked_by, locked_at)
+                        VALUES (:messageId, :eventType, :eventVersion, CAST(:payload AS jsonb), :exchange, :routingKey,
+                                :traceparent, :leaseOwner,
+                                CASE WHEN CAST(:leaseOwner AS text) IS NULL THEN NULL ELSE now() END)
                         RETURNING id, created_at
                         """)
                 .define("schema", schema.schemaName())
                 .bind("messageId", message.messageId())
                 .bind("eventType", message.eventType())
+                .bind("eventVersion", message.eventVersion())
                 .bind("payload", payload)
                 .bind("exchange", message.exchange())
                 .bind("routingKey", message.routingKey())
                 .bind("traceparent", traceparent)
                 .bind("leaseOwner", leaseOwner)
                 .map((rs, ctx) -> new OutboundMessage(rs.getLong("id"), message.messageId(), message.eventType(),
-                        message.exchange(), message.routingKey(), payload, 0,
+                        message.eventVersion(), message.exchange(), message.routingKey(), payload, 0,
                         rs.getObject("created_at", OffsetDateTime.class).toInstant(), traceparent))
                 .one();
     }

@@ -12,8 +12,8 @@ import org.jdbi.v3.core.Jdbi;
 /** One module's outbox table, as the relay uses it. */
 public final class JdbiOutboxStore implements OutboxStore {
     private static final String COLUMNS =
-            "t.id, t.message_id, t.event_type, t.exchange, t.routing_key, t.payload::text AS payload, t.retry_count,"
-                    + " t.created_at, t.traceparent";
+            "t.id, t.message_id, t.event_type, t.event_version, t.exchange, t.routing_key, t.payload::text AS payload,"
+                    + " t.retry_count, t.created_at, t.traceparent";
 
     private final LeasedRows rows;
 
@@ -25,8 +25,9 @@ public final class JdbiOutboxStore implements OutboxStore {
     public List<OutboundMessage> claim(String workerId, int limit, Duration lease) {
         return rows.claim(workerId, limit, lease, COLUMNS, (rs, ctx) -> new OutboundMessage(
                 rs.getLong("id"), rs.getObject("message_id", UUID.class), rs.getString("event_type"),
-                rs.getString("exchange"), rs.getString("routing_key"), rs.getString("payload"),
-                rs.getInt("retry_count"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getInt("event_version"), rs.getString("exchange"), rs.getString("routing_key"),
+                rs.getString("payload"), rs.getInt("retry_count"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getString("traceparent")), OutboundMessage::id);
     }
 

@@ -67,8 +67,8 @@ class MessageStoresIT {
         Outbox writer = relay.ordersOutbox(jdbi);
         new JdbiUnitOfWork(jdbi).inTransaction(() -> {
             for (int i = 0; i < count; i++) {
-                writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created",
-                        Map.of("order_id", "o-" + i)));
+                writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", 1, "orders",
+                        "order.created", Map.of("order_id", "o-" + i)));
             }
             return null;
         });
@@ -166,8 +166,8 @@ class MessageStoresIT {
         Outbox writer = relay.ordersOutbox(jdbi);
         try {
             new JdbiUnitOfWork(jdbi).inTransaction(() -> {
-                writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created",
-                        Map.of("order_id", "o-1")));
+                writer.append(new OutgoingMessage(UUID.randomUUID(), "order.created", 1, "orders",
+                        "order.created", Map.of("order_id", "o-1")));
                 throw new IllegalStateException("the business change failed");
             });
         } catch (IllegalStateException expected) {
@@ -224,7 +224,7 @@ class MessageStoresIT {
     }
 
     private static IncomingDelivery delivery(UUID messageId) {
-        return new IncomingDelivery(messageId, "order.created", "order-service", "orders", "order.created",
+        return new IncomingDelivery(messageId, "order.created", 1, "order-service", "orders", "order.created",
                 "{\"order_id\":\"o-1\",\"items\":[{\"sku\":\"A\",\"quantity\":2}]}", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     }
 
@@ -311,11 +311,11 @@ class MessageStoresIT {
     void inbox_insertsOfDataPostgresRefuses_throwUnstorableDelivery_andWriteNothing() {
         UUID id = UUID.randomUUID();
         // JSON allows an escaped NUL character, jsonb does not; text columns refuse a NUL byte.
-        IncomingDelivery nulInPayload = new IncomingDelivery(id, "order.created", "order-service", "orders",
+        IncomingDelivery nulInPayload = new IncomingDelivery(id, "order.created", 1, "order-service", "orders",
                 "order.created", "{\"customer_id\":\"a\\u0000b\"}", null);
-        IncomingDelivery nulInSender = new IncomingDelivery(id, "order.created", "order\0service", "orders",
+        IncomingDelivery nulInSender = new IncomingDelivery(id, "order.created", 1, "order\0service", "orders",
                 "order.created", "{}", null);
-        IncomingDelivery nulInTraceparent = new IncomingDelivery(id, "order.created", "order-service", "orders",
+        IncomingDelivery nulInTraceparent = new IncomingDelivery(id, "order.created", 1, "order-service", "orders",
                 "order.created", "{}", "00-\0");
         JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
 

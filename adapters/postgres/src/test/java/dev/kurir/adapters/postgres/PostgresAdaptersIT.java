@@ -74,7 +74,7 @@ class PostgresAdaptersIT {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("order_id", orderId);
         payload.put("items", List.of(Map.of("sku", "ITEM-99", "quantity", 5)));
-        return new OutgoingMessage(UUID.randomUUID(), "order.created", "orders", "order.created", payload);
+        return new OutgoingMessage(UUID.randomUUID(), "order.created", 1, "orders", "order.created", payload);
     }
 
     private static long count(String table) {

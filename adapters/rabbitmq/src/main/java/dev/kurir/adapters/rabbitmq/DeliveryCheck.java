@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Decides whether a delivery may enter the inbox, and says why not when it may not. */
@@ -67,11 +68,19 @@ final class DeliveryCheck {
         if (!receiver.handles(type)) {
             return Verdict.reject("no handler for event type '" + quote(type) + "'");
         }
+        Optional<Integer> version = EventHeaders.version(properties);
+        if (version.isEmpty()) {
+            return Verdict.reject(EventHeaders.EVENT_VERSION + " is not a positive integer: '"
+                    + quote(header(properties, EventHeaders.EVENT_VERSION)) + "'");
+        }
+        if (!receiver.reads(type, version.get())) {
+            return Verdict.reject(InboxReceiver.unsupportedVersion(type, version.get()));
+        }
         String sender = properties.getAppId() == null || properties.getAppId().isBlank()
                 ? "unknown" : properties.getAppId();
         // The tracing agent's consumer span, when one is current, is the delivery's own context: the inbox keeps it.
         String current = tracing.currentTraceparent();
-        return Verdict.accept(new IncomingDelivery(messageId, type, sender, envelope.getExchange(),
+        return Verdict.accept(new IncomingDelivery(messageId, type, version.get(), sender, envelope.getExchange(),
                 envelope.getRoutingKey(), payload, current != null ? current : header(properties, "traceparent")));
     }
 

@@ -242,8 +242,7 @@ final class PublishChannel {
                 .contentType("application/json")
                 .contentEncoding("utf-8")
                 .timestamp(new Date())
-                // Mutable: tracing instrumentation adds its headers to this map.
-                .headers(new HashMap<>())
+                .headers(EventHeaders.of(message, appId))
                 .build();
     }
 

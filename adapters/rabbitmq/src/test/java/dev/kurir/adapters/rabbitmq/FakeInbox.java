@@ -36,6 +36,12 @@ final class FakeInbox implements InboxReceiver {
         return handledTypes.contains(eventType);
     }
 
+    /** Reads version 1 of every type it handles, as the modules do today. */
+    @Override
+    public boolean reads(String eventType, int eventVersion) {
+        return handles(eventType) && eventVersion == 1;
+    }
+
     @Override
     public boolean receive(IncomingDelivery delivery) {
         attempts.add(delivery);

@@ -18,7 +18,7 @@ final class Messages {
 
     static OutboundMessage message(String exchange, String routingKey) {
         UUID messageId = UUID.randomUUID();
-        return new OutboundMessage(ids.incrementAndGet(), messageId, routingKey, exchange, routingKey,
+        return new OutboundMessage(ids.incrementAndGet(), messageId, routingKey, 1, exchange, routingKey,
                 "{\"order_id\":\"" + messageId + "\",\"amount\":\"387.26\"}", 0, Instant.now(), null);
     }
 }

@@ -77,7 +77,7 @@ class RabbitInboxConsumerIT {
 
         Await.until(WAIT, "the inbox recorded it", () -> inbox.recorded().containsKey(id));
         IncomingDelivery delivery = inbox.recorded().get(id);
-        assertEquals(new IncomingDelivery(id, "order.created", "order-service", "orders", "order.created",
+        assertEquals(new IncomingDelivery(id, "order.created", 1, "order-service", "orders", "order.created",
                 "{\"order_id\":\"o-1\"}", TRACEPARENT), delivery);
         consumer.close();
         assertEquals(0, messageCount(QUEUE), "acked, so not requeued when the consumer disconnects");
@@ -128,6 +128,37 @@ class RabbitInboxConsumerIT {
         publish(properties(UUID.randomUUID().toString(), "order.cancelled").build(), "{}");
 
         assertDeadLettered("no handler for event type 'order.cancelled'");
+    }
+
+    @Test
+    void deliveryOfAMajorVersionTheModuleDoesNotRead_isDeadLettered_withTheReason() throws Exception {
+        publish(properties(UUID.randomUUID().toString(), "order.created")
+                .headers(Map.of(EventHeaders.EVENT_VERSION, 2)).build(), "{\"order_id\":\"o-1\"}");
+
+        assertDeadLettered("unsupported version 2 of order.created");
+    }
+
+    @Test
+    void deliveryWhoseVersionHeaderIsNoPositiveInteger_isDeadLettered() throws Exception {
+        publish(properties(UUID.randomUUID().toString(), "order.created")
+                .headers(Map.of(EventHeaders.EVENT_VERSION, "one")).build(), "{}");
+
+        assertDeadLettered("kurir-event-version is not a positive integer: 'one'");
+    }
+
+    @Test
+    void deliveryNamingItsVersion_asANumberOrAsText_isRecordedWithIt() throws Exception {
+        UUID number = UUID.randomUUID();
+        UUID text = UUID.randomUUID();
+        publish(properties(number.toString(), "order.created").headers(Map.of(EventHeaders.EVENT_VERSION, 1)).build(),
+                "{}");
+        publish(properties(text.toString(), "order.created").headers(Map.of(EventHeaders.EVENT_VERSION, "1")).build(),
+                "{}");
+
+        Await.until(WAIT, "the inbox recorded both", () -> inbox.recorded().keySet().containsAll(Set.of(number, text)));
+        assertEquals(1, inbox.recorded().get(number).eventVersion());
+        assertEquals(1, inbox.recorded().get(text).eventVersion());
+        assertEquals(0, messageCount(DEAD_LETTERS));
     }
 
     @Test

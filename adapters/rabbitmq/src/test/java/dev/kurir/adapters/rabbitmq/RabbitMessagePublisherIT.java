@@ -93,6 +93,13 @@ class RabbitMessagePublisherIT {
             assertFalse(properties.getTimestamp().toInstant().isBefore(before));
             assertEquals("order.created", received.getEnvelope().getRoutingKey());
             assertEquals(sent.payloadJson(), new String(received.getBody(), UTF_8));
+            Map<String, Object> headers = properties.getHeaders();
+            assertEquals(1, headers.get(EventHeaders.EVENT_VERSION));
+            assertEquals("1.0", String.valueOf(headers.get(EventHeaders.CE_SPECVERSION)));
+            assertEquals(sent.messageId().toString(), String.valueOf(headers.get(EventHeaders.CE_ID)));
+            assertEquals("order.created", String.valueOf(headers.get(EventHeaders.CE_TYPE)));
+            assertEquals("order-service", String.valueOf(headers.get(EventHeaders.CE_SOURCE)));
+            assertEquals(sent.createdAt(), Instant.parse(String.valueOf(headers.get(EventHeaders.CE_TIME))));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.kurir.application.items.usecase;
 
+import dev.kurir.application.contracts.OrderCancelled;
+import dev.kurir.application.contracts.OrderCreated;
 import dev.kurir.application.items.port.in.AddItemUseCase;
 import dev.kurir.application.items.port.in.GetItemQuery;
 import dev.kurir.application.items.port.in.ListItemsQuery;
@@ -43,7 +45,9 @@ public final class ItemsFactory {
     /** The handlers of the events items consumes, by event type. */
     public static Map<String, InboxHandler> inboxHandlers(ItemRepository items, Reservations reservations,
                                                           Outbox outbox) {
-        return Map.of("order.created", new ReserveStockHandler(items, reservations, outbox),
-                "order.cancelled", new ReleaseStockHandler(items, reservations));
+        return Map.of(OrderCreated.TYPE.name(),
+                InboxHandler.of(OrderCreated.TYPE, new ReserveStockHandler(items, reservations, outbox)),
+                OrderCancelled.TYPE.name(),
+                InboxHandler.of(OrderCancelled.TYPE, new ReleaseStockHandler(items, reservations)));
     }
 }

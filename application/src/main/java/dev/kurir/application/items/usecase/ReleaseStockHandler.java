@@ -1,10 +1,10 @@
 package dev.kurir.application.items.usecase;
 
+import dev.kurir.application.contracts.OrderCancelled;
 import dev.kurir.application.items.port.out.ItemRepository;
 import dev.kurir.application.items.port.out.Reservations;
+import dev.kurir.application.messaging.handler.EventHandler;
 import dev.kurir.application.messaging.handler.Handled;
-import dev.kurir.application.messaging.handler.InboxHandler;
-import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.domain.items.Item;
 import dev.kurir.domain.items.Reservation;
 import dev.kurir.domain.items.Sku;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * Handles {@code order.cancelled}: gives back exactly the stock reserved for the order, once. When the order's
  * {@code order.created} has not arrived yet (the two may overtake each other), leaves a tombstone that refuses it.
  */
-final class ReleaseStockHandler implements InboxHandler {
+final class ReleaseStockHandler implements EventHandler<OrderCancelled> {
     private final ItemRepository items;
     private final Reservations reservations;
 
@@ -26,8 +26,8 @@ final class ReleaseStockHandler implements InboxHandler {
     }
 
     @Override
-    public Handled handle(InboxMessage message) {
-        String orderId = message.body().text("order_id");
+    public Handled handle(OrderCancelled event) {
+        String orderId = event.orderId();
         Optional<Reservation> known = reservations.lock(orderId);
         if (known.isEmpty()) {
             reservations.save(Reservation.tombstone(orderId));

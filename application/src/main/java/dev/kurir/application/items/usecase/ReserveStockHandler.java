@@ -1,12 +1,12 @@
 package dev.kurir.application.items.usecase;
 
+import dev.kurir.application.contracts.LineItem;
+import dev.kurir.application.contracts.OrderCreated;
 import dev.kurir.application.items.port.out.ItemRepository;
 import dev.kurir.application.items.port.out.Reservations;
+import dev.kurir.application.messaging.handler.EventHandler;
 import dev.kurir.application.messaging.handler.Handled;
-import dev.kurir.application.messaging.handler.InboxHandler;
-import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.handler.InvalidMessageException;
-import dev.kurir.application.messaging.handler.Payload;
 import dev.kurir.application.shared.port.out.Outbox;
 import dev.kurir.domain.items.Item;
 import dev.kurir.domain.items.Reservation;
@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * id, and answers with {@code stock.reserved} or {@code stock.rejected} through the items outbox, in the inbox
  * transaction. An order cancelled before this arrives is refused ({@code stock.rejected}, "order cancelled").
  */
-final class ReserveStockHandler implements InboxHandler {
+final class ReserveStockHandler implements EventHandler<OrderCreated> {
     private final ItemRepository items;
     private final Reservations reservations;
     private final Outbox outbox;
@@ -39,10 +39,9 @@ final class ReserveStockHandler implements InboxHandler {
     }
 
     @Override
-    public Handled handle(InboxMessage message) {
-        Payload body = message.body();
-        String orderId = body.text("order_id");
-        List<Line> lines = lines(body);
+    public Handled handle(OrderCreated event) {
+        String orderId = event.orderId();
+        List<Line> lines = lines(event.items());
         Optional<Reservation> known = reservations.lock(orderId);
         if (known.isPresent()) {
             return answerKnownOrder(known.get());
@@ -56,17 +55,14 @@ final class ReserveStockHandler implements InboxHandler {
             return Handled.APPLIED;
         }
         Map<Sku, Integer> held = new LinkedHashMap<>();
-        List<Map<String, Object>> reserved = new ArrayList<>();
+        List<LineItem> reserved = new ArrayList<>();
         List<Item> changed = new ArrayList<>();
         for (Line line : lines) {
             Item item = stock.get(line.sku());
             item.reserve(line.quantity());
             changed.add(item);
             held.put(line.sku(), line.quantity());
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("sku", line.sku().value());
-            entry.put("quantity", line.quantity());
-            reserved.add(entry);
+            reserved.add(new LineItem(line.sku().value(), line.quantity()));
         }
         items.updateStock(changed);
         reservations.save(Reservation.reserved(orderId, held));
@@ -84,26 +80,20 @@ final class ReserveStockHandler implements InboxHandler {
         return Handled.APPLIED;
     }
 
-    private static List<Line> lines(Payload body) {
+    /** The lines as the domain knows them; the record has checked quantities and that there is at least one. */
+    private static List<Line> lines(List<LineItem> items) {
         List<Line> lines = new ArrayList<>();
-        for (Payload line : body.objects("items")) {
+        for (LineItem item : items) {
             Sku sku;
             try {
-                sku = new Sku(line.text("sku"));
+                sku = new Sku(item.sku());
             } catch (IllegalArgumentException e) {
                 throw new InvalidMessageException(e.getMessage());
-            }
-            int quantity = line.integer("quantity");
-            if (quantity < 1) {
-                throw new InvalidMessageException("quantity of " + sku + " must be at least 1, was " + quantity);
             }
             if (lines.stream().anyMatch(l -> l.sku().equals(sku))) {
                 throw new InvalidMessageException("sku " + sku + " appears twice");
             }
-            lines.add(new Line(sku, quantity));
-        }
-        if (lines.isEmpty()) {
-            throw new InvalidMessageException("payload field items must not be empty");
+            lines.add(new Line(sku, item.quantity()));
         }
         return lines;
     }

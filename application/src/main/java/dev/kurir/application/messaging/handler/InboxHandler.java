@@ -1,6 +1,9 @@
 package dev.kurir.application.messaging.handler;
 
-/** Handles one event type in a module's inbox. */
+import dev.kurir.application.contracts.EventType;
+import dev.kurir.application.contracts.IntegrationEvent;
+
+/** Handles one event type in a module's inbox; modules build theirs with {@link #of}. */
 @FunctionalInterface
 public interface InboxHandler {
 
@@ -14,4 +17,17 @@ public interface InboxHandler {
      * @throws RuntimeException        for anything that may pass (e.g. the database); the row is retried
      */
     Handled handle(InboxMessage message);
+
+    /**
+     * The major version of the event's payload this handler reads. A delivery of another version is dead-lettered
+     * by the consumer, and a stored row of another version becomes FAILED: neither is guessed at.
+     */
+    default int version() {
+        return 1;
+    }
+
+    /** The handler of {@code type}: binds each payload to its record (invalid if it does not fit), then applies it. */
+    static <E extends IntegrationEvent> InboxHandler of(EventType<E> type, EventHandler<E> handler) {
+        return new TypedInboxHandler<>(type, handler);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.kurir.application.orders.usecase;
 
+import dev.kurir.application.contracts.StockRejected;
+import dev.kurir.application.contracts.StockReserved;
 import dev.kurir.application.orders.port.in.CancelOrderUseCase;
 import dev.kurir.application.orders.port.in.CancelOverdueOrdersUseCase;
 import dev.kurir.application.orders.port.in.GetOrderQuery;
@@ -50,7 +52,8 @@ public final class OrdersFactory {
 
     /** The handlers of the events orders consumes, by event type. */
     public static Map<String, InboxHandler> inboxHandlers(OrderRepository orders, Clock clock) {
-        return Map.of("stock.reserved", StockDecisionHandler.reserved(orders, clock),
-                "stock.rejected", StockDecisionHandler.rejected(orders, clock));
+        StockDecisionHandler decisions = new StockDecisionHandler(orders, clock);
+        return Map.of(StockReserved.TYPE.name(), InboxHandler.of(StockReserved.TYPE, decisions::reserved),
+                StockRejected.TYPE.name(), InboxHandler.of(StockRejected.TYPE, decisions::rejected));
     }
 }

@@ -1,10 +1,9 @@
 package dev.kurir.application.orders.usecase;
 
+import dev.kurir.application.contracts.StockRejected;
+import dev.kurir.application.contracts.StockReserved;
 import dev.kurir.application.messaging.handler.Handled;
-import dev.kurir.application.messaging.handler.InboxHandler;
-import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.handler.InvalidMessageException;
-import dev.kurir.application.messaging.handler.Payload;
 import dev.kurir.application.orders.port.out.OrderRepository;
 import dev.kurir.domain.orders.Order;
 import dev.kurir.domain.orders.OrderStatus;
@@ -15,30 +14,24 @@ import java.time.Clock;
  * rejects it with the reason. Runs in the inbox transaction. An answer for an order cancelled meanwhile changes
  * nothing (the items module releases its stock on {@code order.cancelled}); nothing moves a final order back.
  */
-final class StockDecisionHandler implements InboxHandler {
+final class StockDecisionHandler {
     private final OrderRepository orders;
     private final Clock clock;
-    private final boolean reserved;
 
-    private StockDecisionHandler(OrderRepository orders, Clock clock, boolean reserved) {
+    StockDecisionHandler(OrderRepository orders, Clock clock) {
         this.orders = orders;
         this.clock = clock;
-        this.reserved = reserved;
     }
 
-    static StockDecisionHandler reserved(OrderRepository orders, Clock clock) {
-        return new StockDecisionHandler(orders, clock, true);
+    Handled reserved(StockReserved event) {
+        return decide(event.orderId(), true, null);
     }
 
-    static StockDecisionHandler rejected(OrderRepository orders, Clock clock) {
-        return new StockDecisionHandler(orders, clock, false);
+    Handled rejected(StockRejected event) {
+        return decide(event.orderId(), false, event.reason());
     }
 
-    @Override
-    public Handled handle(InboxMessage message) {
-        Payload body = message.body();
-        String orderId = body.text("order_id");
-        String reason = reserved ? null : body.text("reason");
+    private Handled decide(String orderId, boolean reserved, String reason) {
         Order order = orders.lockById(orderId)
                 .orElseThrow(() -> new InvalidMessageException("no order " + orderId));
         OrderStatus target = reserved ? OrderStatus.CONFIRMED : OrderStatus.REJECTED;

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kurir.application.contracts.OrderCancelled;
+import dev.kurir.application.contracts.OrderCreated;
 import dev.kurir.application.messaging.handler.Handled;
+import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.handler.InvalidMessageException;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
@@ -20,16 +23,20 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** order.created reserves once per order, order.cancelled releases once, in whichever order they come. */
+/**
+ * order.created reserves once per order, order.cancelled releases once, in whichever order they come. The handlers
+ * are driven as the inbox drives them: through {@link InboxHandler#of}, from the payload as it was stored.
+ */
 class StockHandlersTest {
     private final InMemoryItems items = new InMemoryItems();
     private final List<OutgoingMessage> outbox = new ArrayList<>();
-    private final ReserveStockHandler reserve = new ReserveStockHandler(items, items, outbox::add);
-    private final ReleaseStockHandler release = new ReleaseStockHandler(items, items);
+    private final InboxHandler reserve = InboxHandler.of(OrderCreated.TYPE,
+            new ReserveStockHandler(items, items, outbox::add));
+    private final InboxHandler release = InboxHandler.of(OrderCancelled.TYPE, new ReleaseStockHandler(items, items));
 
     /** Every call is a new message id, as a re-publish or a second publisher would send it. */
     private static InboxMessage orderCreated(String orderId, Object lines) {
-        return new InboxMessage(1, UUID.randomUUID(), "order.created", "order-service",
+        return new InboxMessage(1, UUID.randomUUID(), "order.created", 1, "order-service",
                 Map.of("order_id", orderId, "customer_id", "c", "amount", "1.00", "items", lines), 0, Instant.now(),
                 null);
     }
@@ -39,7 +46,7 @@ class StockHandlersTest {
     }
 
     private static InboxMessage orderCancelled(String orderId) {
-        return new InboxMessage(2, UUID.randomUUID(), "order.cancelled", "order-service",
+        return new InboxMessage(2, UUID.randomUUID(), "order.cancelled", 1, "order-service",
                 Map.of("order_id", orderId, "reason", "cancelled on request"), 0, Instant.now(), null);
     }
 
@@ -63,6 +70,18 @@ class StockHandlersTest {
         assertEquals("items", outbox.get(0).exchange());
         assertEquals("order-1", outbox.get(0).payload().get("order_id"));
         assertEquals(Map.of(new Sku("A"), 5, new Sku("B"), 1), items.reservations.get("order-1").lines());
+    }
+
+    @Test
+    void anOrderCreated_withFieldsThisReaderDoesNotKnow_isApplied() {
+        stock("A", 5);
+        InboxMessage newer = new InboxMessage(1, UUID.randomUUID(), "order.created", 1, "order-service",
+                Map.of("order_id", "order-1", "customer_id", "c", "amount", "1.00", "channel", "web",
+                        "items", List.of(Map.of("sku", "A", "quantity", 2, "gift_wrap", true))),
+                0, Instant.now(), null);
+        assertEquals(Handled.APPLIED, reserve.handle(newer));
+        assertEquals(3, stockOf("A"));
+        assertEquals("stock.reserved", outbox.get(0).eventType());
     }
 
     @Test
@@ -142,7 +161,7 @@ class StockHandlersTest {
         assertThrows(InvalidMessageException.class,
                 () -> reserve.handle(orderCreated(List.of(Map.of("sku", "A", "quantity", 0)))));
         assertThrows(InvalidMessageException.class, () -> release.handle(new InboxMessage(2, UUID.randomUUID(),
-                "order.cancelled", "order-service", Map.of("reason", "x"), 0, Instant.now(), null)));
+                "order.cancelled", 1, "order-service", Map.of("reason", "x"), 0, Instant.now(), null)));
         assertEquals(List.of(), outbox);
         assertEquals(Map.of(), items.reservations);
     }

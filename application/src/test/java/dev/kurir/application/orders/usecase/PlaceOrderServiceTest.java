@@ -56,6 +56,7 @@ class PlaceOrderServiceTest {
         assertEquals("order.created", message.eventType());
         assertEquals("orders", message.exchange());
         assertEquals("order.created", message.routingKey());
+        assertEquals(1, message.eventVersion());
         assertEquals(List.of("order_id", "customer_id", "amount", "items"), List.copyOf(message.payload().keySet()));
         assertEquals(view.orderId(), message.payload().get("order_id"));
         assertEquals("387.26", message.payload().get("amount"));

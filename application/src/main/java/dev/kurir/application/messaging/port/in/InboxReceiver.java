@@ -10,6 +10,17 @@ public interface InboxReceiver {
     boolean handles(String eventType);
 
     /**
+     * Whether this module reads that major version ({@code kurir-event-version}) of a type it handles; a delivery of
+     * another version is dead-lettered with the reason, never guessed at.
+     */
+    boolean reads(String eventType, int eventVersion);
+
+    /** The reason a message of a major version the module does not read is refused, by the consumer or the inbox. */
+    static String unsupportedVersion(String eventType, int eventVersion) {
+        return "unsupported version " + eventVersion + " of " + eventType;
+    }
+
+    /**
      * Records the delivery in the inbox, applied (PROCESSED) or stored for a retry (PENDING, FAILED), committed when
      * this returns.
      *
