@@ -131,7 +131,7 @@ class ErrorAnswersIT {
         })));
         try (dev.kurir.adapters.http.HttpServer management = dev.kurir.adapters.http.HttpServer.start("127.0.0.1", 0,
                 List.of(new HealthRoutes(readiness)))) {
-            HttpResponse<String> ready = new HttpClientSupport(management.port()).get("/health/ready");
+            HttpResponse<String> ready = HttpClientSupport.management(management.port()).get("/health/ready");
             assertEquals(503, ready.statusCode(), ready.body());
             JsonNode check = json(ready).get("checks").get(0);
             assertEquals("postgresql", check.get("name").asText());
