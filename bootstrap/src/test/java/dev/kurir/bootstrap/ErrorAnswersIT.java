@@ -90,7 +90,8 @@ class ErrorAnswersIT {
         assertProblem(400, monolith.api().postJson("/api/orders",
                 "{\"customerId\":\"c\\u0000\",\"items\":[{\"sku\":\"A-1\",\"quantity\":1}]}"));
         assertProblem(400, monolith.api().get("/api/orders?customerId=c%00"));
-        assertEquals(400, monolith.api().get("/api/orders/x%00").statusCode(), "Jetty refuses it, before any route");
+        // Jetty refuses it before any route; ProblemErrorHandler answers problem+json there too (Jetty's is HTML).
+        assertProblem(400, monolith.api().get("/api/orders/x%00"));
     }
 
     // ---- a dependency's faults: 503, without internals

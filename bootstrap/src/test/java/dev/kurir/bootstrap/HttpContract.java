@@ -42,16 +42,11 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * JSON Schema validator with the OpenAPI 3.1 dialect, formats asserted.
  */
 final class HttpContract {
-    /** Which of kurir's two ports an exchange was with; the document's servers name their default ports. */
-    enum Port {
-        API(8080), MANAGEMENT(8081);
-
-        private final int documentedPort;
-
-        Port(int documentedPort) {
-            this.documentedPort = documentedPort;
-        }
-    }
+    /**
+     * Which of kurir's two ports an exchange was with. The document's root server is the API port (relative: the port
+     * that serves it); a path whose own server defaults to port 8081 is on the management port.
+     */
+    enum Port { API, MANAGEMENT }
 
     static final String RESOURCE = "dev/kurir/adapters/http/openapi.yaml";
     /** The document's name inside the schema registry: never fetched, only used to resolve its own references. */
@@ -80,10 +75,7 @@ final class HttpContract {
         document = new YAMLMapper().readTree(yaml);
         schemas = SchemaRegistry.withDialect(Dialects.getOpenApi31(),
                 builder -> builder.schemas(Map.of(BASE, JSON.writeValueAsString(document))));
-        Port rootPort = port(document.path("servers"), Optional.empty())
-                .orElseThrow(() -> new IllegalArgumentException("the document names no server"));
-        document.path("paths").properties().forEach(entry -> routes.add(new Route(
-                port(entry.getValue().path("servers"), Optional.of(rootPort)).orElseThrow(),
+        document.path("paths").properties().forEach(entry -> routes.add(new Route(port(entry.getValue()),
                 entry.getKey(), pattern(entry.getKey()), "/paths/" + escape(entry.getKey()))));
         // A literal segment wins over a parameter: /api/items/prices is not the item "prices".
         routes.sort(Comparator.comparingLong(route -> route.template().chars().filter(c -> c == '{').count()));
@@ -318,18 +310,16 @@ final class HttpContract {
         return new Located(pointer, node);
     }
 
-    private static Optional<Port> port(JsonNode servers, Optional<Port> otherwise) {
+    private static Port port(JsonNode pathItem) {
+        JsonNode servers = pathItem.path("servers");
         if (servers.isEmpty()) {
-            return otherwise;
+            return Port.API;
         }
-        String url = servers.get(0).path("url").asString();
-        for (Port port : Port.values()) {
-            if (url.endsWith(":" + port.documentedPort)) {
-                return Optional.of(port);
-            }
+        if (servers.get(0).path("variables").path("port").path("default").asString().equals("8081")) {
+            return Port.MANAGEMENT;
         }
-        throw new IllegalArgumentException("server " + url + " is neither the API port (8080) nor the management "
-                + "port (8081)");
+        throw new IllegalArgumentException("a path's own server must be the management port (default 8081): "
+                + servers);
     }
 
     private static Pattern pattern(String template) {

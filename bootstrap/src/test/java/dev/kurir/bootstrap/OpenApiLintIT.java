@@ -47,7 +47,8 @@ class OpenApiLintIT {
             System.out.println(output);
             assertEquals(0, process.exitValue(), "redocly lint failed:\n" + output);
             assertTrue(output.contains("Woohoo! Your API description is valid."), output);
-            assertFalse(output.toLowerCase().contains("warning"), "redocly lint warned:\n" + output);
+            // Redocly's summary counts them ("You have 11 warnings."); its Node.js notices are no finding.
+            assertFalse(output.contains("You have "), "redocly lint warned:\n" + output);
         } finally {
             Files.deleteIfExists(log);
         }

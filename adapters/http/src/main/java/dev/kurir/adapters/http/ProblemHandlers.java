@@ -108,7 +108,7 @@ final class ProblemHandlers {
                 .put("instance", instance);
     }
 
-    private static ProblemType typeOf(int status) {
+    static ProblemType typeOf(int status) {
         return switch (status) {
             case 404 -> ProblemType.NOT_FOUND;
             case 413 -> ProblemType.CONTENT_TOO_LARGE;
