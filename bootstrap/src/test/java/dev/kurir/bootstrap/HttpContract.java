@@ -1,6 +1,5 @@
 package dev.kurir.bootstrap;
 
-import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
@@ -273,7 +272,8 @@ final class HttpContract {
     private void validate(String pointer, JsonNode value, String what, List<String> mismatches) {
         Schema schema = schemaCache.computeIfAbsent(pointer,
                 p -> schemas.getSchema(SchemaLocation.of(BASE + "#" + fragment(p))));
-        List<Error> errors = schema.validate(value, context -> context.executionConfig(
+        // networknt's Error is a validation message, not java.lang.Error.
+        List<com.networknt.schema.Error> errors = schema.validate(value, context -> context.executionConfig(
                 config -> config.formatAssertionsEnabled(true)));
         errors.forEach(error -> mismatches.add(what + ": " + error + " (schema " + pointer + ")"));
     }
