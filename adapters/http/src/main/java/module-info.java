@@ -1,4 +1,7 @@
-/** The HTTP API ({@code /api}) and the management endpoints ({@code /health}, {@code /metrics}). */
+/**
+ * The HTTP API ({@code /api}, with its OpenAPI document, Swagger UI and problem pages) and the management endpoints
+ * ({@code /health}, {@code /metrics}, {@code /admin}).
+ */
 module dev.kurir.adapters.http {
     requires dev.kurir.application;
     requires io.javalin;

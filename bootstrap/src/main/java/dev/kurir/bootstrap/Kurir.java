@@ -3,6 +3,7 @@ package dev.kurir.bootstrap;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.kurir.adapters.catalog.HttpItemCatalog;
 import dev.kurir.adapters.http.AdminRoutes;
+import dev.kurir.adapters.http.ApiDocsRoutes;
 import dev.kurir.adapters.http.ConcurrencyLimit;
 import dev.kurir.adapters.http.HealthRoutes;
 import dev.kurir.adapters.http.HttpServer;
@@ -176,6 +177,7 @@ public final class Kurir implements AutoCloseable {
                 deadlineJob.start(module.cancelOverdueOrders());
                 apiRoutes.add(new OrdersRoutes(module));
             }
+            apiRoutes.add(new ApiDocsRoutes());
             MessageBacklogMetrics.register(registry, backlogs);
 
             HttpServer api = shutdown.add(Phase.HTTP, HttpServer.start(config.httpHost(), config.httpPort(),

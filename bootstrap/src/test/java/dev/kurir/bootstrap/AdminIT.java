@@ -63,7 +63,7 @@ class AdminIT {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return new HttpClientSupport(kurir.managementPort()).send(request);
+        return HttpClientSupport.management(kurir.managementPort()).send(request);
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -93,7 +93,7 @@ class AdminIT {
     void withNoTokenConfigured_theOperatorApiIsOff() {
         try (HttpServer server = HttpServer.start("127.0.0.1", 0,
                 List.of(new AdminRoutes(new MessageAdministration(), Optional.empty(), () -> true)))) {
-            HttpResponse<String> response = new HttpClientSupport(server.port()).get("/admin/summary");
+            HttpResponse<String> response = HttpClientSupport.management(server.port()).get("/admin/summary");
             assertEquals(404, response.statusCode());
             assertTrue(response.body().contains("KURIR_ADMIN_TOKEN"), response.body());
         }
@@ -103,7 +103,7 @@ class AdminIT {
     void whileTheServiceStarts_anAuthorizedCallGets503_andAnUnauthorizedOneStill401() {
         try (HttpServer server = HttpServer.start("127.0.0.1", 0,
                 List.of(new AdminRoutes(new MessageAdministration(), Optional.of(TOKEN), () -> false)))) {
-            HttpClientSupport client = new HttpClientSupport(server.port());
+            HttpClientSupport client = HttpClientSupport.management(server.port());
             String base = "http://127.0.0.1:" + server.port();
             HttpResponse<String> starting = client.send(HttpRequest.newBuilder(URI.create(base + "/admin/summary"))
                     .header("Authorization", "Bearer " + TOKEN).GET());

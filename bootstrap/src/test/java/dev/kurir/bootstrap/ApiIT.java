@@ -43,7 +43,7 @@ class ApiIT {
         broker = TestBroker.create();
         kurir = Kurir.start(KurirConfig.from(RunningKurir.environment(database, broker)));
         api = new HttpClientSupport(kurir.apiPort());
-        management = new HttpClientSupport(kurir.managementPort());
+        management = HttpClientSupport.management(kurir.managementPort());
         jdbi = Jdbi.create(database.dataSource());
     }
 

@@ -194,7 +194,7 @@ class CancellationIT {
         assertEquals("CANCELLED", order(orderId).get("status").asText());
         assertEquals(0, count("SELECT count(*) FROM orders.outbox WHERE status <> 'SENT' AND payload->>'order_id' = ?",
                 orderId), "the unroutable events waited for their route, none burned its retries");
-        String metrics = new HttpClientSupport(kurir.managementPort()).get("/metrics").body();
+        String metrics = HttpClientSupport.management(kurir.managementPort()).get("/metrics").body();
         assertTrue(metrics.lines().anyMatch(line -> line.startsWith("kurir_orders_cancelled_total{cause=\"deadline\"}")
                 && !line.endsWith(" 0.0")), metrics);
     }

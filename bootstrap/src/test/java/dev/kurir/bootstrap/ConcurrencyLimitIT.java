@@ -67,7 +67,7 @@ class ConcurrencyLimitIT {
             assertEquals(503, problem.path("status").asInt());
             assertTrue(waited.compareTo(Duration.ofMillis(2900)) >= 0, "waited for a turn first: " + waited);
 
-            HttpResponse<String> ready = new HttpClientSupport(kurir.managementPort()).get("/health/ready");
+            HttpResponse<String> ready = HttpClientSupport.management(kurir.managementPort()).get("/health/ready");
             assertEquals(200, ready.statusCode(), "the management port has no limit: " + ready.body());
             // The saga is not the API's: a message applied meanwhile by the consumer, as if from another service.
             jdbi.useHandle(h -> h.execute("""

@@ -90,7 +90,8 @@ class ErrorAnswersIT {
         assertProblem(400, monolith.api().postJson("/api/orders",
                 "{\"customerId\":\"c\\u0000\",\"items\":[{\"sku\":\"A-1\",\"quantity\":1}]}"));
         assertProblem(400, monolith.api().get("/api/orders?customerId=c%00"));
-        assertEquals(400, monolith.api().get("/api/orders/x%00").statusCode(), "Jetty refuses it, before any route");
+        // Jetty refuses it before any route; ProblemErrorHandler answers problem+json there too (Jetty's is HTML).
+        assertProblem(400, monolith.api().get("/api/orders/x%00"));
     }
 
     // ---- a dependency's faults: 503, without internals
@@ -131,7 +132,7 @@ class ErrorAnswersIT {
         })));
         try (dev.kurir.adapters.http.HttpServer management = dev.kurir.adapters.http.HttpServer.start("127.0.0.1", 0,
                 List.of(new HealthRoutes(readiness)))) {
-            HttpResponse<String> ready = new HttpClientSupport(management.port()).get("/health/ready");
+            HttpResponse<String> ready = HttpClientSupport.management(management.port()).get("/health/ready");
             assertEquals(503, ready.statusCode(), ready.body());
             JsonNode check = json(ready).get("checks").get(0);
             assertEquals("postgresql", check.get("name").asText());

@@ -38,6 +38,13 @@ class JarSmokeIT {
             HttpClientSupport api = new HttpClientSupport(kurir.apiPort);
             assertEquals(201, api.postJson("/api/items",
                     "{\"sku\":\"ITEM-99\",\"name\":\"Widget\",\"price\":\"77.45\",\"stock\":10}").statusCode());
+            // The document, Swagger UI and a problem page come out of the shaded jar too.
+            var document = api.get("/openapi.yaml");
+            assertEquals(200, document.statusCode());
+            assertTrue(document.body().startsWith("openapi: 3.1.0"), document.body());
+            assertTrue(api.get("/docs").body().contains("/docs/swagger-ui-bundle.js"));
+            assertEquals(200, api.get("/docs/swagger-ui-bundle.js").statusCode());
+            assertEquals(200, api.get("/problems/outcome-unknown").statusCode());
             var placed = api.postJson("/api/orders",
                     "{\"customerId\":\"cust-020\",\"items\":[{\"sku\":\"ITEM-99\",\"quantity\":5}]}");
             assertEquals(201, placed.statusCode(), placed.body());

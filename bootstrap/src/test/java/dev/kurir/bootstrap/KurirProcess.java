@@ -128,7 +128,7 @@ final class KurirProcess implements AutoCloseable {
 
     /** Waits until {@code /health/ready} answers 200; fails with the process output otherwise. */
     KurirProcess awaitReady(Duration timeout) {
-        HttpClientSupport management = new HttpClientSupport(managementPort);
+        HttpClientSupport management = HttpClientSupport.management(managementPort);
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

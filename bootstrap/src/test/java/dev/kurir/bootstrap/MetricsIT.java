@@ -44,7 +44,8 @@ class MetricsIT {
     }
 
     private HttpResponse<String> scrape(String accept) {
-        return api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.managementPort() + "/metrics"))
+        return HttpClientSupport.management(running.managementPort()).send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + running.managementPort() + "/metrics"))
                 .header("Accept", accept).GET());
     }
 

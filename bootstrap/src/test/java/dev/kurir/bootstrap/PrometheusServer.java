@@ -32,7 +32,7 @@ final class PrometheusServer implements AutoCloseable {
     private PrometheusServer(Process process, Path directory, int port) {
         this.process = process;
         this.directory = directory;
-        this.http = new HttpClientSupport(port);
+        this.http = HttpClientSupport.unchecked(port);
     }
 
     /** The binary on the PATH, if there is one. */

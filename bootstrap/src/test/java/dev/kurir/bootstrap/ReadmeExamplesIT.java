@@ -41,9 +41,11 @@ class ReadmeExamplesIT {
                 Curl curl = Curl.parse(call, lastOrderId);
                 Matcher url = LOCAL_URL.matcher(curl.url);
                 assertTrue(url.matches(), "a README call to localhost:8080 or :8081: " + call);
-                HttpClientSupport client = new HttpClientSupport(ports.get(url.group(1)));
+                int port = ports.get(url.group(1));
+                HttpClientSupport client = url.group(1).equals("8080") ? new HttpClientSupport(port)
+                        : HttpClientSupport.management(port);
                 HttpResponse<String> response = client.send(curl.request(
-                        URI.create("http://127.0.0.1:" + ports.get(url.group(1)) + url.group(2))));
+                        URI.create("http://127.0.0.1:" + port + url.group(2))));
                 assertTrue(response.statusCode() / 100 == 2, call + " answered " + response.statusCode() + " "
                         + response.body());
                 if (curl.url.contains("/api/orders/") && "GET".equals(curl.method)) {

@@ -174,7 +174,7 @@ class RoutingIT {
     }
 
     private double unroutableCount() {
-        var response = new HttpClientSupport(kurir.managementPort()).get("/metrics");
+        var response = HttpClientSupport.management(kurir.managementPort()).get("/metrics");
         assertEquals(200, response.statusCode(), response.body());
         return Exposition.parse(response.body()).samples("kurir_outbox_unroutable_total", "module", "orders",
                 "event_type", "order.created").stream().mapToDouble(Exposition.Sample::value).sum();

@@ -49,7 +49,7 @@ class SagaIT {
         broker = TestBroker.create();
         kurir = Kurir.start(KurirConfig.from(env()));
         api = new HttpClientSupport(kurir.apiPort());
-        management = new HttpClientSupport(kurir.managementPort());
+        management = HttpClientSupport.management(kurir.managementPort());
         jdbi = Jdbi.create(database.dataSource());
     }
 

@@ -65,7 +65,7 @@ class StartupIT {
     void managementAnswers_whileTheMigrationWaits_andReadinessFollowsTheStart() throws Exception {
         try (Connection lock = lockTheHistoryTables()) {
             starting = CompletableFuture.supplyAsync(() -> Kurir.start(KurirConfig.from(env)));
-            HttpClientSupport management = new HttpClientSupport(managementPort);
+            HttpClientSupport management = HttpClientSupport.management(managementPort);
             Eventually.await("the management server answers during the migration", Duration.ofSeconds(30),
                     () -> portOpen(managementPort));
             assertEquals(200, management.get("/health/live").statusCode());
@@ -79,7 +79,7 @@ class StartupIT {
             lock.rollback();
         }
         Kurir kurir = starting.get(60, TimeUnit.SECONDS);
-        HttpClientSupport management = new HttpClientSupport(kurir.managementPort());
+        HttpClientSupport management = HttpClientSupport.management(kurir.managementPort());
         HttpResponse<String> ready = management.get("/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());
         assertEquals("UP", check(json(ready), "startup").get("status").asText());

@@ -56,25 +56,22 @@ public final class AdminRoutes implements RouteGroup {
     private Handler guarded(Handler handler) {
         return ctx -> {
             if (token.isEmpty()) {
-                throw new Problem(404, "admin-disabled", "The operator API is disabled",
-                        "set KURIR_ADMIN_TOKEN to enable the operator API");
+                throw new Problem(ProblemType.ADMIN_DISABLED, "set KURIR_ADMIN_TOKEN to enable the operator API");
             }
             String header = Optional.ofNullable(ctx.header("Authorization")).orElse("");
             if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 ctx.header("WWW-Authenticate", "Bearer");
-                throw new Problem(401, "unauthorized", "Authentication required",
-                        "send Authorization: Bearer <KURIR_ADMIN_TOKEN>");
+                throw new Problem(ProblemType.UNAUTHORIZED, "send Authorization: Bearer <KURIR_ADMIN_TOKEN>");
             }
             byte[] offered = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(offered, token.get())) {
                 log.atWarn().addKeyValue("remote_addr", ctx.ip()).addKeyValue("path", ctx.path())
                         .log("operator API call with a wrong token refused");
-                throw new Problem(403, "forbidden", "Forbidden", "the bearer token is not valid");
+                throw new Problem(ProblemType.FORBIDDEN, "the bearer token is not valid");
             }
             if (!started.getAsBoolean()) {
                 ctx.header("Retry-After", "1");
-                throw new Problem(503, "starting", "The service is starting",
-                        "the modules are not all registered yet; retry in a few seconds");
+                throw new Problem(ProblemType.STARTING, "the modules are not all registered yet; retry in a few seconds");
             }
             handler.handle(ctx);
         };

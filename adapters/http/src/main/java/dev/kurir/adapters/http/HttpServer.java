@@ -56,6 +56,7 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
                 server.setHandler(new StoppingHandler());
+                server.setErrorHandler(new ProblemErrorHandler());
             });
             limit.ifPresent(config.router::handlerWrapper);
             groups.forEach(group -> group.register(config.routes));

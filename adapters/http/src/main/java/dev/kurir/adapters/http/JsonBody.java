@@ -62,7 +62,7 @@ final class JsonBody {
         String contentType = ctx.header("Content-Type");
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json")) {
-            throw new Problem(415, "unsupported-media-type", "Unsupported media type",
+            throw new Problem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "the body must be application/json, was " + (contentType == null ? "missing" : contentType));
         }
     }
@@ -85,8 +85,7 @@ final class JsonBody {
     }
 
     private static Problem tooLarge() {
-        return new Problem(413, "content-too-large", "Content too large",
-                "the body must be at most " + MAX_BYTES + " bytes");
+        return new Problem(ProblemType.CONTENT_TOO_LARGE, "the body must be at most " + MAX_BYTES + " bytes");
     }
 
     JsonNode root() {

@@ -28,41 +28,36 @@ final class ProblemHandlers {
     }
 
     static void register(RoutesConfig routes) {
-        routes.exception(Problem.class, (e, ctx) -> write(ctx, e.status(), e.type(), e.title(), e.getMessage()));
+        routes.exception(Problem.class, (e, ctx) -> write(ctx, e.type(), e.getMessage()));
         routes.exception(IllegalArgumentException.class,
-                (e, ctx) -> write(ctx, 400, "invalid-request", "The request is invalid", e.getMessage()));
-        routes.exception(UnknownSkuException.class,
-                (e, ctx) -> write(ctx, 422, "unknown-sku", "The order names unknown items", e.getMessage()));
+                (e, ctx) -> write(ctx, ProblemType.INVALID_REQUEST, e.getMessage()));
+        routes.exception(UnknownSkuException.class, (e, ctx) -> write(ctx, ProblemType.UNKNOWN_SKU, e.getMessage()));
         routes.exception(IdempotencyKeyReusedException.class,
-                (e, ctx) -> write(ctx, 422, "idempotency-key-reused", "The Idempotency-Key was used for another request",
-                        e.getMessage()));
+                (e, ctx) -> write(ctx, ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage()));
         routes.exception(ItemAlreadyExistsException.class,
-                (e, ctx) -> write(ctx, 409, "item-exists", "The item already exists", e.getMessage()));
-        routes.exception(ItemNotFoundException.class,
-                (e, ctx) -> write(ctx, 404, "not-found", "Not found", e.getMessage()));
-        routes.exception(OrderNotFoundException.class,
-                (e, ctx) -> write(ctx, 404, "not-found", "Not found", e.getMessage()));
-        routes.exception(DomainRuleViolation.class,
-                (e, ctx) -> write(ctx, 409, "conflict", "The request conflicts with the current state", e.getMessage()));
+                (e, ctx) -> write(ctx, ProblemType.ITEM_EXISTS, e.getMessage()));
+        routes.exception(ItemNotFoundException.class, (e, ctx) -> write(ctx, ProblemType.NOT_FOUND, e.getMessage()));
+        routes.exception(OrderNotFoundException.class, (e, ctx) -> write(ctx, ProblemType.NOT_FOUND, e.getMessage()));
+        routes.exception(DomainRuleViolation.class, (e, ctx) -> write(ctx, ProblemType.CONFLICT, e.getMessage()));
         routes.exception(CatalogUnavailableException.class, (e, ctx) -> {
             // The reason names the item service's internal address: the log gets it, the client does not.
             log.warn("item catalog unavailable: {}", e.getMessage());
-            write(ctx, 503, "dependency-unavailable", "A dependency is unavailable",
+            write(ctx, ProblemType.DEPENDENCY_UNAVAILABLE,
                     "the item catalog cannot answer; nothing was written, retry later");
         });
         routes.exception(UnitOfWork.CommitOutcomeUnknownException.class, (e, ctx) -> {
             log.warn("database connection lost while committing {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.header("Retry-After", "5");
-            write(ctx, 503, "outcome-unknown", "The outcome is unknown",
+            write(ctx, ProblemType.OUTCOME_UNKNOWN,
                     "the database connection broke while committing: the request may or may not have taken effect; "
                             + "retry it with the same Idempotency-Key, or check, before repeating it");
         });
         routes.exception(ConcurrencyLimit.OverloadedException.class, (e, ctx) -> {
             ctx.header("Retry-After", "1");
-            write(ctx, 503, "overloaded", "The service is overloaded", e.getMessage());
+            write(ctx, ProblemType.OVERLOADED, e.getMessage());
         });
-        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), slug(e.getStatus()),
-                reason(e.getStatus()), e.getMessage()));
+        routes.exception(HttpResponseException.class,
+                (e, ctx) -> write(ctx, e.getStatus(), typeOf(e.getStatus()), e.getMessage()));
         routes.exception(Exception.class, ProblemHandlers::unexpected);
     }
 
@@ -70,12 +65,12 @@ final class ProblemHandlers {
         if (isDatabaseUnreachable(e)) {
             log.warn("database unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.header("Retry-After", "5");
-            write(ctx, 503, "dependency-unavailable", "A dependency is unavailable",
+            write(ctx, ProblemType.DEPENDENCY_UNAVAILABLE,
                     "the database cannot be reached; nothing was written, retry later");
             return;
         }
         log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-        write(ctx, 500, "internal-error", "Internal server error", "an unexpected error occurred; it has been logged");
+        write(ctx, ProblemType.INTERNAL_ERROR, "an unexpected error occurred; it has been logged");
     }
 
     /** Connection failures (SQLSTATE class 08, pool time-outs) mean the database is away, not that the request is bad. */
@@ -92,33 +87,33 @@ final class ProblemHandlers {
         return false;
     }
 
-    static void write(Context ctx, int status, String type, String title, String detail) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("type", "/problems/" + type)
-                .put("title", title)
+    static void write(Context ctx, ProblemType type, String detail) {
+        write(ctx, type.status(), type, detail);
+    }
+
+    /**
+     * {@code status} differs from the type's own only for Javalin's errors of statuses without a type of their own
+     * (no route answers 405: Javalin's {@code prefer405over404} is off, so a wrong method is a 404).
+     */
+    static void write(Context ctx, int status, ProblemType type, String detail) {
+        ctx.status(status).contentType(PROBLEM_JSON).result(body(status, type, detail, ctx.path()).toString());
+    }
+
+    static ObjectNode body(int status, ProblemType type, String detail, String instance) {
+        return JSON.createObjectNode()
+                .put("type", type.uri())
+                .put("title", type.title())
                 .put("status", status)
                 .put("detail", detail)
-                .put("instance", ctx.path());
-        ctx.status(status).contentType(PROBLEM_JSON).result(body.toString());
+                .put("instance", instance);
     }
 
-    private static String slug(int status) {
+    static ProblemType typeOf(int status) {
         return switch (status) {
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 413 -> "content-too-large";
-            case 415 -> "unsupported-media-type";
-            default -> status >= 500 ? "internal-error" : "invalid-request";
-        };
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 404 -> "Not found";
-            case 405 -> "Method not allowed";
-            case 413 -> "Content too large";
-            case 415 -> "Unsupported media type";
-            default -> status >= 500 ? "Internal server error" : "The request is invalid";
+            case 404 -> ProblemType.NOT_FOUND;
+            case 413 -> ProblemType.CONTENT_TOO_LARGE;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            default -> status >= 500 ? ProblemType.INTERNAL_ERROR : ProblemType.INVALID_REQUEST;
         };
     }
 }

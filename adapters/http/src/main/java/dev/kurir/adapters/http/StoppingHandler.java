@@ -1,6 +1,5 @@
 package dev.kurir.adapters.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +16,6 @@ import org.eclipse.jetty.util.Callback;
  * client (or a load balancer) sends it to another instance. Jetty's own refusal is an HTML page.
  */
 final class StoppingHandler extends GracefulHandler {
-    static final String TYPE = "/problems/stopping";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -31,13 +28,8 @@ final class StoppingHandler extends GracefulHandler {
     }
 
     private static void refuse(Request request, Response response, Callback callback) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("type", TYPE)
-                .put("title", "The service is stopping")
-                .put("status", 503)
-                .put("detail", "this instance is stopping and took no new request; nothing was done, retry it "
-                        + "(another instance answers)")
-                .put("instance", Request.getPathInContext(request));
+        ObjectNode body = ProblemHandlers.body(503, ProblemType.STOPPING, "this instance is stopping and took no new "
+                + "request; nothing was done, retry it (another instance answers)", Request.getPathInContext(request));
         response.setStatus(503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ProblemHandlers.PROBLEM_JSON);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
