@@ -73,7 +73,8 @@ class ConcurrencyLimitIT {
             jdbi.useHandle(h -> h.execute("""
                     INSERT INTO orders.outbox (message_id, event_type, payload, exchange, routing_key)
                     VALUES (?, 'order.created', CAST(? AS jsonb), 'orders', 'order.created')""", UUID.randomUUID(),
-                    "{\"order_id\":\"limit-it\",\"items\":[{\"sku\":\"" + otherSku + "\",\"quantity\":3}]}"));
+                    "{\"order_id\":\"limit-it\",\"customer_id\":\"c-1\",\"amount\":\"7.50\",\"items\":[{\"sku\":\""
+                    + otherSku + "\",\"quantity\":3}]}"));
             Eventually.await("the consumer reserved stock while the API was full", SOON, () -> jdbi.withHandle(h -> h
                     .createQuery("SELECT stock FROM items.items WHERE sku = :sku").bind("sku", otherSku)
                     .mapTo(Integer.class).one()) == 7);
