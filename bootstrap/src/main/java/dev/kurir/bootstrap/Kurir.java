@@ -25,6 +25,7 @@ import dev.kurir.adapters.postgres.JdbiRetentionStore;
 import dev.kurir.adapters.postgres.JdbiUnitOfWork;
 import dev.kurir.adapters.postgres.ModuleSchema;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
+import dev.kurir.adapters.rabbitmq.RabbitDeadLetterQueue;
 import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
 import dev.kurir.adapters.rabbitmq.RabbitMessagePublisher;
 import dev.kurir.adapters.rabbitmq.RabbitTopology;
@@ -108,7 +109,7 @@ public final class Kurir implements AutoCloseable {
             RuntimeMetrics.register(registry);
             Database database = shutdown.add(Phase.INFRASTRUCTURE,
                     Database.open(config, new ConnectionPoolMetrics(registry)));
-            MessageAdministration admin = new MessageAdministration();
+            MessageAdministration admin = new MessageAdministration(config.messaging().maxRetries());
             // The migrations mostly wait for PostgreSQL and load Flyway; the broker and the management server (most
             // of the HTTP stack's class loading) start meanwhile. Until everything is up, /health/ready says so.
             CompletableFuture<Void> migrations = CompletableFuture.runAsync(
@@ -131,6 +132,8 @@ public final class Kurir implements AutoCloseable {
                 throw e;
             }
             awaitMigrations(migrations);
+            admin.deadLetters(shutdown.add(Phase.CONNECTIONS, new RabbitDeadLetterQueue(
+                    RabbitConnections.factory(broker.uri(), "kurir-dead-letters"), KurirConfig.CONFIRM_TIMEOUT)));
             shutdown.add(Phase.DRAIN, () -> broker.awaitDrained(config.modules().stream().map(QUEUES::get).toList(),
                     DRAIN_TIMEOUT));
 
