@@ -16,4 +16,5 @@ module dev.kurir.application {
     exports dev.kurir.application.messaging.handler;
     exports dev.kurir.application.messaging.port.in;
     exports dev.kurir.application.messaging.port.out;
+    exports dev.kurir.application.console.port.out;
 }

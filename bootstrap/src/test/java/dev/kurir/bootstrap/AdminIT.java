@@ -45,6 +45,7 @@ class AdminIT {
 
     @BeforeAll
     void start() throws Exception {
+        AuditLog.beginRun();
         database = TestDatabase.create();
         broker = TestBroker.create();
         Map<String, String> env = RunningKurir.environment(database, broker);
