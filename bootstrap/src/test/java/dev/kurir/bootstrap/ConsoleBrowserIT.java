@@ -118,6 +118,7 @@ class ConsoleBrowserIT {
             String rejected = placeOrder("BROWSER-1", 50);
             awaitOnPage(console + "/overview", "the overview counts both orders", () ->
                     number("orders-confirmed") == confirmedBefore + 1 && number("orders-rejected") == rejectedBefore + 1);
+            checkPage("overview-after-orders");
 
             showSaga(confirmed, "CONFIRMED", "saga-confirmed");
             showSaga(rejected, "REJECTED", "saga-rejected");

@@ -236,6 +236,44 @@ class ConsoleIT {
                 Map.of("module", "orders", "table", "outbox", "csrf", csrf)).statusCode());
     }
 
+    @Test
+    void inSplitMode_theItemServicesConsoleShowsItsOwnModule_andSaysWhereTheOrdersAre() throws Exception {
+        assertEquals(201, api.postJson("/api/items", "{\"sku\":\"CONSOLE-SPLIT\",\"name\":\"W\",\"price\":\"1.00\","
+                + "\"stock\":9}").statusCode());
+        String orderId = JSON.readTree(api.postJson("/api/orders", "{\"customerId\":\"split\",\"items\":"
+                + "[{\"sku\":\"CONSOLE-SPLIT\",\"quantity\":1}]}").body()).get("orderId").asText();
+        Eventually.await("the order is confirmed", Duration.ofSeconds(20), () -> api.get("/api/orders/" + orderId)
+                .body().contains("\"status\":\"CONFIRMED\""));
+        // A second process on the same database running items alone, as the item service would.
+        Map<String, String> env = RunningKurir.environment(database, broker);
+        env.put("KURIR_ADMIN_TOKEN", TOKEN);
+        env.put("KURIR_MODULES", "items");
+        env.put("OTEL_SERVICE_NAME", "item-service");
+        try (Kurir items = Kurir.start(KurirConfig.from(env))) {
+            String itemsOrigin = "http://127.0.0.1:" + items.managementPort();
+            HttpClientSupport client = new HttpClientSupport(items.managementPort());
+            HttpResponse<String> signedIn = client.send(HttpRequest.newBuilder(URI.create(itemsOrigin + "/console/sign-in"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", itemsOrigin)
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8))));
+            String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+            String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+            String overview = client.send(HttpRequest.newBuilder(URI.create(itemsOrigin + "/console/overview"))
+                    .header("Cookie", cookie).GET()).body();
+            assertTrue(overview.contains("item-service runs the items module"), overview);
+            assertTrue(overview.contains("id=\"items-inbox-pending\""), overview);
+            assertFalse(overview.contains("id=\"orders-outbox-pending\""), "the orders tables are not this service's");
+            assertFalse(overview.contains("id=\"orders-confirmed\""), overview);
+
+            String saga = client.send(HttpRequest.newBuilder(URI.create(itemsOrigin + "/console/orders?q=" + orderId))
+                    .header("Cookie", cookie).GET()).body();
+            assertTrue(saga.contains("The order itself lives in the order service"), saga);
+            assertTrue(saga.contains("items inbox: order.created processed"), saga);
+            assertTrue(saga.contains("Stock RESERVED"), saga);
+            assertFalse(saga.contains("orders outbox:"), "only this service's rows");
+        }
+    }
+
     /** The cookie's name, as the console sets it. */
     private static final class ConsoleRoutesCookie {
         static final String NAME = "kurir_console";
