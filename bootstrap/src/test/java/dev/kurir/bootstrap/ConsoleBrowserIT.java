@@ -40,7 +40,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * The console in a real browser (headless Chromium): an operator signs in, watches the overview move, reads a
  * CONFIRMED and a REJECTED order's saga, retries a FAILED row and replays a dead letter from the pages until their
  * orders end, and signs out. Each page is saved as a screenshot under {@code target/console-screenshots/}, must log
- * no browser console error, and passes a small accessibility check (labelled inputs, headings in order).
+ * no browser console error, and passes a small accessibility check (labelled inputs, headings in order, text
+ * contrast of at least 4.5:1).
  */
 class ConsoleBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -49,6 +50,33 @@ class ConsoleBrowserIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "browser-admin-token-" + UUID.randomUUID();
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Every element with text whose colour has less than 4.5:1 contrast against its effective background. */
+    private static final String CONTRAST = """
+            function luminance(colour) {
+              var rgb = colour.match(/[\\d.]+/g).slice(0, 3).map(function (v) {
+                v = Number(v) / 255;
+                return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+              });
+              return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+            }
+            function background(element) {
+              for (; element; element = element.parentElement) {
+                var colour = getComputedStyle(element).backgroundColor, parts = colour.match(/[\\d.]+/g);
+                if (parts && (parts.length < 4 || Number(parts[3]) > 0)) { return colour; }
+              }
+              return "rgb(255, 255, 255)";
+            }
+            var low = [];
+            document.querySelectorAll("h1, h2, h3, p, td, th, a, button, label, caption, strong, pre")
+                .forEach(function (element) {
+                  if (!element.textContent.trim()) { return; }
+                  var fore = luminance(getComputedStyle(element).color), back = luminance(background(element));
+                  var ratio = (Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05);
+                  if (ratio < 4.5) { low.push(element.tagName + " '" + element.textContent.trim().slice(0, 40) + "' "
+                      + ratio.toFixed(2)); }
+                });
+            return low;
+            """;
 
     @Test
     void anOperator_followsOrders_retriesAFailedRow_replaysADeadLetter_andSignsOut() throws Exception {
@@ -80,7 +108,10 @@ class ConsoleBrowserIT {
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        // A click returns before the next page has loaded: element look-ups wait for it.
+        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
+        return driver;
     }
 
     /** The steps, in order, against one running kurir. */
@@ -107,7 +138,7 @@ class ConsoleBrowserIT {
             checkPage("sign-in");
             browser.findElement(By.id("token")).sendKeys(TOKEN);
             browser.findElement(By.cssSelector("form button[type=submit]")).click();
-            assertTrue(browser.getCurrentUrl().endsWith("/console/overview"), browser.getCurrentUrl());
+            awaitUrl("/console/overview");
             long confirmedBefore = number("orders-confirmed");
             long rejectedBefore = number("orders-rejected");
             checkPage("overview");
@@ -128,15 +159,22 @@ class ConsoleBrowserIT {
 
             browser.get(console + "/overview");
             browser.findElement(By.xpath("//header//button[text()='Sign out']")).click();
-            assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), browser.getCurrentUrl());
+            awaitUrl("/console/sign-in");
             browser.get(console + "/failures");
-            assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), "signed out: refused, back to the form");
+            awaitUrl("/console/sign-in"); // signed out: refused, back to the form
+        }
+
+        /** A click returns before the page it leads to has loaded. */
+        private void awaitUrl(String suffix) {
+            Eventually.await("the browser at " + suffix, WAIT, () -> browser.getCurrentUrl().endsWith(suffix),
+                    browser::getCurrentUrl);
         }
 
         private void showSaga(String orderId, String status, String screenshot) throws Exception {
             browser.get(console + "/orders");
             browser.findElement(By.id("q")).sendKeys(orderId);
             browser.findElement(By.cssSelector("form[role=search] button")).click();
+            awaitUrl("?q=" + orderId);
             awaitOnPage(browser.getCurrentUrl(), "the saga of " + orderId + " ends " + status, () ->
                     status.equals(browser.findElement(By.id("order-status")).getText())
                             && browser.getPageSource().contains("Order " + status));
@@ -230,6 +268,16 @@ class ConsoleBrowserIT {
 
         /** Screenshot, no console errors, labelled inputs and headings in order. */
         private void checkPage(String name) throws Exception {
+            // The page is loaded; absent elements must not be waited for.
+            browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+            try {
+                checkLoadedPage(name);
+            } finally {
+                browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
+            }
+        }
+
+        private void checkLoadedPage(String name) throws Exception {
             Path shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
             Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
             List<String> errors = new ArrayList<>();
@@ -256,6 +304,8 @@ class ConsoleBrowserIT {
                 level = next;
             }
             assertTrue(browser.findElement(By.tagName("html")).getAttribute("lang").equals("en"), name + ": lang");
+            assertEquals(List.of(), ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(CONTRAST),
+                    name + ": text below a 4.5:1 contrast (WCAG AA)");
         }
     }
 }
