@@ -216,7 +216,41 @@ class ConsoleIT {
     }
 
     @Test
+    void aCancelledOrdersSaga_endsWithItsReason_andTheReleasedReservation() throws Exception {
+        String cookie = signIn();
+        assertEquals(201, api.postJson("/api/items", "{\"sku\":\"CONSOLE-CANCEL\",\"name\":\"W\",\"price\":\"1.00\","
+                + "\"stock\":9}").statusCode());
+        String orderId = JSON.readTree(api.postJson("/api/orders", "{\"customerId\":\"cancel\",\"items\":"
+                + "[{\"sku\":\"CONSOLE-CANCEL\",\"quantity\":1}]}").body()).get("orderId").asText();
+        Eventually.await("the order is confirmed", Duration.ofSeconds(20), () -> api.get("/api/orders/" + orderId)
+                .body().contains("\"status\":\"CONFIRMED\""));
+        assertEquals(200, api.postJson("/api/orders/" + orderId + "/cancel", "{\"reason\":\"customer changed mind\"}")
+                .statusCode());
+        Eventually.await("the cancel is published and the reservation released", Duration.ofSeconds(20),
+                () -> jdbi.withHandle(h -> h.createQuery("SELECT COALESCE((SELECT cancelled FROM items.reservations"
+                        + " WHERE order_id = :id), false) AND EXISTS (SELECT 1 FROM orders.outbox"
+                        + " WHERE payload->>'order_id' = :id AND event_type = 'order.cancelled' AND status = 'SENT')")
+                        .bind("id", orderId)
+                        .mapTo(Boolean.class).one()));
+
+        String saga = get("/console/orders?q=" + orderId, cookie).body();
+        assertTrue(saga.contains("id=\"order-status\">CANCELLED<"), saga);
+        assertTrue(saga.contains("Order CANCELLED"), saga);
+        assertTrue(saga.contains("customer changed mind"), saga);
+        assertTrue(saga.contains("orders outbox: order.cancelled published"), saga);
+        assertTrue(saga.contains("Reservation released"), saga);
+    }
+
+    @Test
     void theOverviewCountsRows_andSigningOutEndsTheSession() {
+        jdbi.useHandle(h -> {
+            for (String ago : List.of("1 minute", "2 hours")) {
+                h.execute("INSERT INTO orders.orders (order_id, customer_id, amount, status, cancellation_reason, "
+                        + "created_at, updated_at) VALUES (?, 'deadline', 1.00, 'CANCELLED', 'deadline exceeded', "
+                        + "now() - CAST(? AS interval), now() - CAST(? AS interval))", "deadline-" + UUID.randomUUID(),
+                        ago, ago);
+            }
+        });
         String cookie = signIn();
         HttpResponse<String> overview = get("/console/overview", cookie);
         assertEquals(200, overview.statusCode());
@@ -225,6 +259,7 @@ class ConsoleIT {
             assertTrue(overview.body().contains("id=\"" + id + "\""), id);
         }
         assertTrue(overview.body().contains("data-refresh-seconds=\"10\""), "the overview refreshes itself");
+        assertTrue(overview.body().contains("id=\"deadline-expiries\">1<"), "only the expiry of the last hour");
         String csrf = csrf(overview);
         HttpResponse<String> out = post("/console/sign-out", cookie, origin, Map.of("csrf", csrf));
         assertEquals(303, out.statusCode());
