@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator API on the management port: look at outbox and inbox rows, count them, group FAILED rows by reason,
- * send them round again or discard them; browse the dead-letter queue, replay or discard from it. Every call needs {@code Authorization: Bearer <KURIR_ADMIN_TOKEN>}; with no token configured the API is
+ * send them round again or discard them; browse the dead-letter queue, replay or discard from it. Every call needs
+ * {@code Authorization: Bearer <KURIR_ADMIN_TOKEN>}; with no token configured the API is
  * off. Every action is logged with who asked (the caller's address) and what it did ({@link OperatorActions}).
  */
 public final class AdminRoutes implements RouteGroup {
@@ -150,7 +151,8 @@ public final class AdminRoutes implements RouteGroup {
         String module = ctx.pathParam("module");
         long id = rowId(ctx);
         MessageAdminStore.RowDetail detail = admin.row(module, kind, id)
-                .orElseThrow(() -> Problem.notFound("no " + OperatorActions.table(kind) + " row " + id + " in " + module));
+                .orElseThrow(() -> Problem.notFound("no " + OperatorActions.table(kind) + " row " + id + " in "
+                        + module));
         ObjectNode body = rowNode(JSON.createObjectNode(), detail.row());
         body.put("exchange", detail.exchange()).put("routingKey", detail.routingKey());
         detail.senderId().ifPresent(sender -> body.put("senderId", sender));

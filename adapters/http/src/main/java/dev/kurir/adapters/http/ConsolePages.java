@@ -70,7 +70,8 @@ final class ConsolePages {
             String id = module + "-" + table;
             Optional<Instant> oldest = admin.oldestPending(module, kind);
             body.append("<tr><td>").append(Html.text(module)).append("</td><td>").append(table)
-                    .append("</td><td id=\"").append(id).append("-pending\">").append(counts.getOrDefault("PENDING", 0L))
+                    .append("</td><td id=\"").append(id).append("-pending\">")
+                    .append(counts.getOrDefault("PENDING", 0L))
                     .append("</td><td>").append(oldest.map(at -> age(Duration.between(at, now))).orElse("none"))
                     .append("</td><td id=\"").append(id).append("-settled\">")
                     .append(counts.getOrDefault(kind == Kind.OUTBOX ? "SENT" : "PROCESSED", 0L))

@@ -92,7 +92,8 @@ final class ConsoleSaga {
         });
         for (MessageFacts message : saga.messages()) {
             String where = message.module() + " " + message.table() + ": " + message.eventType();
-            steps.add(new Step(message.createdAt(), where + (message.table().equals("outbox") ? " written" : " received"),
+            String arrived = message.table().equals("outbox") ? " written" : " received";
+            steps.add(new Step(message.createdAt(), where + arrived,
                     "message " + Html.text(message.messageId()) + ", row " + message.id()));
             String outcome = switch (message.status()) {
                 case "SENT" -> " published";

@@ -42,7 +42,8 @@ public final class JdbiMessageAdminStore implements MessageAdminStore {
     @Override
     public List<Row> list(Optional<String> status, int limit) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + ROW_COLUMNS + " FROM <table>"
-                        + " WHERE CAST(:status AS text) IS NULL OR status::text = :status ORDER BY id DESC LIMIT :limit")
+                        + " WHERE CAST(:status AS text) IS NULL OR status::text = :status"
+                        + " ORDER BY id DESC LIMIT :limit")
                 .define("table", table)
                 .bind("status", status.orElse(null))
                 .bind("limit", limit)

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.jdbi.v3.core.Jdbi;
 
-/** Deletes a module's settled (and discarded) outbox and inbox rows (and, for orders, its idempotency keys) past the retention. */
+/**
+ * Deletes a module's settled (and discarded) outbox and inbox rows (and, for orders, its idempotency keys) past the
+ * retention.
+ */
 public final class JdbiRetentionStore implements RetentionStore {
     private final Jdbi jdbi;
     private final ModuleSchema schema;

@@ -35,7 +35,7 @@ public final class JdbiSagaRecords implements SagaRecords {
         Map<String, Long> counts = new LinkedHashMap<>();
         if (schemas.contains(ModuleSchema.ORDERS)) {
             jdbi.useHandle(handle -> handle.createQuery(
-                            "SELECT status::text AS status, count(*) AS n FROM orders.orders GROUP BY status ORDER BY status")
+                            "SELECT status::text AS status, count(*) AS n FROM orders.orders GROUP BY status")
                     .map((rs, ctx) -> Map.entry(rs.getString("status"), rs.getLong("n")))
                     .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
         }
@@ -81,7 +81,8 @@ public final class JdbiSagaRecords implements SagaRecords {
             return List.of();
         }
         return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT order_id FROM orders.orders WHERE customer_id = :customer ORDER BY seq DESC LIMIT :limit")
+                        "SELECT order_id FROM orders.orders WHERE customer_id = :customer"
+                                + " ORDER BY seq DESC LIMIT :limit")
                 .bind("customer", customerId)
                 .bind("limit", limit)
                 .mapTo(String.class)
