@@ -70,7 +70,8 @@ final class DeadLetterMessage {
         AMQP.BasicProperties props = response.getProps();
         Map<String, Object> headers = props.getHeaders() == null ? Map.of() : props.getHeaders();
         Optional<Map<?, ?>> death = firstDeath(headers.get("x-death"));
-        Optional<String> exchange = RabbitDeadLetterQueue.text(headers.get(RabbitInboxConsumer.ORIGINAL_EXCHANGE_HEADER))
+        Optional<String> exchange = RabbitDeadLetterQueue.text(
+                        headers.get(RabbitInboxConsumer.ORIGINAL_EXCHANGE_HEADER))
                 .or(() -> death.flatMap(d -> RabbitDeadLetterQueue.text(d.get("exchange"))));
         Optional<String> routingKey = RabbitDeadLetterQueue.text(
                         headers.get(RabbitInboxConsumer.ORIGINAL_ROUTING_KEY_HEADER))

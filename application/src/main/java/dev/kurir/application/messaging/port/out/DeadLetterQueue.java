@@ -25,7 +25,8 @@ public interface DeadLetterQueue {
      * @param headers            its headers as text, kurir's dead-letter headers included
      * @param body               the body as UTF-8 text (invalid bytes replaced)
      */
-    record DeadLetter(String key, Optional<String> messageId, Optional<String> reason, Optional<String> originalExchange,
+    record DeadLetter(String key, Optional<String> messageId, Optional<String> reason,
+                      Optional<String> originalExchange,
                       Optional<String> originalRoutingKey, Optional<Instant> timestamp, Map<String, String> properties,
                       Map<String, String> headers, String body) {
     }
