@@ -24,4 +24,5 @@ module dev.kurir.application {
 
     // Jackson binds the contract records by reflection.
     opens dev.kurir.application.contracts to com.fasterxml.jackson.databind;
+    exports dev.kurir.application.console.port.out;
 }

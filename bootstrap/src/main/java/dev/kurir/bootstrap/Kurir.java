@@ -5,6 +5,7 @@ import dev.kurir.adapters.catalog.HttpItemCatalog;
 import dev.kurir.adapters.http.AdminRoutes;
 import dev.kurir.adapters.http.ApiDocsRoutes;
 import dev.kurir.adapters.http.ConcurrencyLimit;
+import dev.kurir.adapters.http.ConsoleRoutes;
 import dev.kurir.adapters.http.HealthRoutes;
 import dev.kurir.adapters.http.HttpServer;
 import dev.kurir.adapters.http.ItemsRoutes;
@@ -23,9 +24,11 @@ import dev.kurir.adapters.postgres.JdbiOutboxStore;
 import dev.kurir.adapters.postgres.JdbiJobTurns;
 import dev.kurir.adapters.postgres.JdbiReservations;
 import dev.kurir.adapters.postgres.JdbiRetentionStore;
+import dev.kurir.adapters.postgres.JdbiSagaRecords;
 import dev.kurir.adapters.postgres.JdbiUnitOfWork;
 import dev.kurir.adapters.postgres.ModuleSchema;
 import dev.kurir.adapters.rabbitmq.RabbitConnections;
+import dev.kurir.adapters.rabbitmq.RabbitDeadLetterQueue;
 import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
 import dev.kurir.adapters.rabbitmq.RabbitMessagePublisher;
 import dev.kurir.application.items.ItemsModule;
@@ -106,7 +109,7 @@ public final class Kurir implements AutoCloseable {
             RuntimeMetrics.register(registry);
             Database database = shutdown.add(Phase.INFRASTRUCTURE,
                     Database.open(config, new ConnectionPoolMetrics(registry)));
-            MessageAdministration admin = new MessageAdministration();
+            MessageAdministration admin = new MessageAdministration(config.messaging().maxRetries());
             // The migrations mostly wait for PostgreSQL and load Flyway; the broker and the management server (most
             // of the HTTP stack's class loading) start meanwhile. Until everything is up, /health/ready says so.
             CompletableFuture<Void> migrations = CompletableFuture.runAsync(
@@ -130,6 +133,8 @@ public final class Kurir implements AutoCloseable {
                 throw e;
             }
             awaitMigrations(migrations);
+            admin.deadLetters(shutdown.add(Phase.CONNECTIONS, new RabbitDeadLetterQueue(
+                    RabbitConnections.factory(broker.uri(), "kurir-dead-letters"), KurirConfig.CONFIRM_TIMEOUT)));
             shutdown.add(Phase.DRAIN, () -> broker.awaitDrained(config.modules().stream().map(KurirModules::named)
                     .map(ModuleDescriptor::queue).toList(), DRAIN_TIMEOUT));
 
@@ -206,9 +211,27 @@ public final class Kurir implements AutoCloseable {
                         throw new IllegalStateException("starting: migrating the schemas, starting the modules");
                     }
                 })));
+        JdbiSagaRecords records = new JdbiSagaRecords(Jdbi.create(database.dataSource()),
+                config.modules().stream().map(Kurir::schemaOf).collect(java.util.stream.Collectors.toSet()));
         return HttpServer.start(config.httpHost(), config.managementPort(), List.of(new HealthRoutes(readiness),
                 new AdminRoutes(admin, config.adminToken(), started::get),
+                new ConsoleRoutes(admin, records, config.adminToken(), started::get, placement(config),
+                        config.traceUrl(), Clock.systemUTC()),
                 new MetricsRoutes(new MetricsScraper(registry))));
+    }
+
+    /** What the console says about where each module's rows are: here, or in the other service. */
+    private static String placement(KurirConfig config) {
+        if (config.modules().containsAll(List.of("orders", "items"))) {
+            return config.serviceName() + " runs the orders and items modules: every row of the saga is here.";
+        }
+        if (config.modules().contains("orders")) {
+            return config.serviceName() + " runs the orders module; the items module's rows (its inbox, the "
+                    + "reservations) are in the item service" + config.itemsUrl().map(url -> " (" + url.getHost() + ")")
+                    .orElse("") + ": open the console on its management port.";
+        }
+        return config.serviceName() + " runs the items module; the orders module's rows (the orders, their outbox) "
+                + "are in the order service: open the console on its management port.";
     }
 
     /**

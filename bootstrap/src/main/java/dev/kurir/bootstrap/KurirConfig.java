@@ -33,13 +33,16 @@ import java.util.regex.Pattern;
  *                    image's entrypoint set from {@code KURIR_MODULES} (bootstrap/src/main/agent/otel-env.sh decides
  *                    it: {@code kurir}, {@code order-service} or {@code item-service}); {@code kurir} when unset, as
  *                    the agent and the log lines name it then
+ * @param traceUrl    the console's link to a trace viewer, {@code KURIR_TRACE_URL} with {@code {traceId}} in it;
+ *                    empty shows no trace links
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
                           int databasePoolSize, int apiConcurrency, Optional<String> amqpUri, QueueType amqpQueueType, int amqpPrefetch, int amqpConsumers,
                           MessagingSettings messaging, Optional<String> adminToken, Duration retention,
                           Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout,
-                          Duration orderDeadline, Duration databaseStartupWait, String serviceName) {
+                          Duration orderDeadline, Duration databaseStartupWait, String serviceName,
+                          Optional<String> traceUrl) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
@@ -48,7 +51,8 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             "KURIR_OUTBOX_WORKERS", "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_INBOX_BATCH_SIZE",
             "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
-            "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE", "KURIR_DB_STARTUP_WAIT");
+            "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE", "KURIR_DB_STARTUP_WAIT",
+            "KURIR_TRACE_URL");
     /** How long a relay waits for the broker's confirms of a batch before it counts the broker as away. */
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -134,7 +138,19 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
                 duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
                 orderDeadline(env), duration(env, "KURIR_DB_STARTUP_WAIT", Duration.ofMinutes(2)),
-                optional(env, "OTEL_SERVICE_NAME").orElse("kurir"));
+                optional(env, "OTEL_SERVICE_NAME").orElse("kurir"), traceUrl(env));
+    }
+
+    /** The console's link to a trace viewer: an http(s) URL with {@code {traceId}} in it. */
+    private static Optional<String> traceUrl(Map<String, String> env) {
+        Optional<String> template = optional(env, "KURIR_TRACE_URL");
+        template.ifPresent(value -> {
+            if (!value.contains("{traceId}") || !(value.startsWith("http://") || value.startsWith("https://"))) {
+                throw new ConfigException("KURIR_TRACE_URL", "must be an http(s) URL with {traceId} in it, such as "
+                        + "http://localhost:16686/trace/{traceId}");
+            }
+        });
+        return template;
     }
 
     /** At least a second: shorter, and the deadline would cancel orders the saga is still deciding. */

@@ -1,16 +1,16 @@
 package dev.kurir.observability.metrics;
 
-import java.util.Locale;
-
 /**
  * Maps a failure's free text to a bounded {@code reason} label: the text names ids, exchanges and causes, and
- * must never become a label value itself.
+ * must never become a label value itself. The buckets are the application's own
+ * ({@link dev.kurir.application.messaging.FailureReasons}), so that an operator grouping FAILED rows sees the reasons
+ * the metrics count.
  */
 final class FailureReasons {
-    static final String NACKED = "nacked";
-    static final String REJECTED = "rejected";
-    static final String INVALID_MESSAGE = "invalid_message";
-    static final String ERROR = "error";
+    static final String NACKED = dev.kurir.application.messaging.FailureReasons.NACKED;
+    static final String REJECTED = dev.kurir.application.messaging.FailureReasons.REJECTED;
+    static final String INVALID_MESSAGE = dev.kurir.application.messaging.FailureReasons.INVALID_MESSAGE;
+    static final String ERROR = dev.kurir.application.messaging.FailureReasons.ERROR;
 
     private FailureReasons() {
     }
@@ -20,14 +20,7 @@ final class FailureReasons {
      * unroutable is no failed attempt: it has a counter of its own.)
      */
     static String ofPublish(String reason) {
-        String text = reason == null ? "" : reason.strip().toLowerCase(Locale.ROOT);
-        if (text.startsWith(NACKED)) {
-            return NACKED;
-        }
-        if (text.startsWith(REJECTED)) {
-            return REJECTED;
-        }
-        return ERROR;
+        return dev.kurir.application.messaging.FailureReasons.ofPublish(reason);
     }
 
     /**
@@ -38,6 +31,6 @@ final class FailureReasons {
      * @param maxRetries   the retries allowed after the first attempt
      */
     static String ofGivenUpMessage(int retriesSoFar, int maxRetries) {
-        return retriesSoFar < maxRetries ? INVALID_MESSAGE : ERROR;
+        return dev.kurir.application.messaging.FailureReasons.ofGivenUpMessage(retriesSoFar, maxRetries);
     }
 }

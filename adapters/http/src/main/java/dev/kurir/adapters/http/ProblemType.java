@@ -26,6 +26,13 @@ public enum ProblemType {
     ADMIN_DISABLED("admin-disabled", 404, "The operator API is disabled",
             "The operator API (/admin on the management port) is off because no token is configured.",
             "Set KURIR_ADMIN_TOKEN and restart kurir to turn it on."),
+    CSRF("csrf", 403, "Forbidden",
+            "A console form came without this session's CSRF token. Nothing was done.",
+            "Reload the console page and send the form from it."),
+    CROSS_ORIGIN("cross-origin", 403, "Forbidden",
+            "A console form came from another origin (its Origin or Referer header is not the console's). Nothing was "
+                    + "done.",
+            "Use the console's own pages; a form on another site cannot act on kurir."),
     CONFLICT("conflict", 409, "The request conflicts with the current state",
             "The request breaks a rule given what is stored now: for example cancelling an order that was REJECTED. "
                     + "Nothing was written.",
@@ -33,6 +40,12 @@ public enum ProblemType {
     ITEM_EXISTS("item-exists", 409, "The item already exists",
             "An item with this sku exists already. Nothing was written.",
             "Use another sku, or POST /api/items/{sku}/restock to add stock to the existing item."),
+    NO_DESTINATION("no-destination", 409, "The dead letter cannot be replayed",
+            "The dead-lettered message names no original exchange to send it back to. It stays in the dead-letter queue.",
+            "Inspect it (GET /admin/dead-letters) and discard it, or publish a corrected message yourself."),
+    NOT_ROUTED("not-routed", 409, "The replay reached no queue",
+            "The broker routed the replayed message to no queue. It stays in the dead-letter queue.",
+            "Check that the consuming service has declared its queue (start it), then replay again."),
     CONTENT_TOO_LARGE("content-too-large", 413, "Content too large",
             "The body is larger than 64 KiB, as declared or as sent. Nothing was read further or written.",
             "Send a smaller body: an order holds at most 100 lines."),
@@ -53,6 +66,9 @@ public enum ProblemType {
             "The database, or in split mode the item service that prices orders, could not be reached. Nothing was "
                     + "written.",
             "Retry later (after Retry-After seconds when given); with an Idempotency-Key a retry is always safe."),
+    BROKER_UNAVAILABLE("broker-unavailable", 503, "The broker is unavailable",
+            "RabbitMQ could not be reached to browse, replay or discard dead letters. Nothing was done.",
+            "Retry when the broker is back (GET /health/ready and the RabbitMQ dashboards tell)."),
     OUTCOME_UNKNOWN("outcome-unknown", 503, "The outcome is unknown",
             "The database connection broke while the request was committing: it may or may not have taken effect.",
             "Retry with the same Idempotency-Key (the answer is then the first one's), or read the resource back "

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.jdbi.v3.core.Jdbi;
 
-/** Deletes a module's settled outbox and inbox rows (and, for orders, its idempotency keys) past the retention. */
+/**
+ * Deletes a module's settled (and discarded) outbox and inbox rows (and, for orders, its idempotency keys) past the
+ * retention.
+ */
 public final class JdbiRetentionStore implements RetentionStore {
     /** The schema that also keeps the idempotency keys of placed orders (JdbiIdempotencyKeys). */
     private static final String IDEMPOTENCY_KEYS_SCHEMA = "orders";
@@ -20,7 +23,9 @@ public final class JdbiRetentionStore implements RetentionStore {
 
     @Override
     public int purgeSettledBefore(Instant cutoff, int limit) {
-        int deleted = purge("outbox", "SENT", cutoff, limit) + purge("inbox", "PROCESSED", cutoff, limit);
+        // A DISCARDED row is settled by an operator: kept as long as a settled row, counted from the discard.
+        int deleted = purge("outbox", "SENT", cutoff, limit) + purge("inbox", "PROCESSED", cutoff, limit)
+                + purge("outbox", "DISCARDED", cutoff, limit) + purge("inbox", "DISCARDED", cutoff, limit);
         if (IDEMPOTENCY_KEYS_SCHEMA.equals(schema.schemaName())) {
             deleted += jdbi.withHandle(handle -> handle.createUpdate("""
                             DELETE FROM orders.idempotency_keys WHERE idempotency_key IN (

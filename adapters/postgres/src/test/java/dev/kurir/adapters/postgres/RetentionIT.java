@@ -63,4 +63,24 @@ class RetentionIT {
         long inboxLeft = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM orders.inbox").mapTo(Long.class).one());
         assertEquals(0, inboxLeft);
     }
+
+    @Test
+    void purge_deletesADiscardedRow_aRetentionAfterItsDiscard_andNoSooner() {
+        jdbi.useHandle(h -> h.execute("DELETE FROM items.outbox"));
+        for (String age : List.of("8 days", "1 day")) {
+            jdbi.useHandle(h -> h.createUpdate("""
+                            INSERT INTO items.outbox (message_id, event_type, payload, routing_key, status, updated_at,
+                                                      discarded_by, discarded_reason, discarded_at)
+                            VALUES (gen_random_uuid(), 'stock.reserved', '{}', 'stock.reserved', 'DISCARDED',
+                                    now() - CAST(:age AS interval), 'console@127.0.0.1', 'test',
+                                    now() - CAST(:age AS interval))""")
+                    .bind("age", age).execute());
+        }
+        JdbiRetentionStore store = new JdbiRetentionStore(jdbi, Schemas.ITEMS);
+
+        assertEquals(1, store.purgeSettledBefore(Instant.now().minusSeconds(7 * 24 * 3600), 10));
+        List<String> left = jdbi.withHandle(h -> h.createQuery(
+                "SELECT status::text || ' ' || discarded_reason FROM items.outbox").mapTo(String.class).list());
+        assertEquals(List.of("DISCARDED test"), left, "the discard of a day ago is kept");
+    }
 }

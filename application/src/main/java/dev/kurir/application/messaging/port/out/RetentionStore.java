@@ -6,8 +6,9 @@ import java.time.Instant;
 public interface RetentionStore {
 
     /**
-     * Deletes at most {@code limit} rows of each kind settled (SENT, PROCESSED) before {@code cutoff}, in one short
-     * transaction per kind that skips rows other transactions hold. FAILED and PENDING rows are never deleted.
+     * Deletes at most {@code limit} rows of each kind settled (SENT, PROCESSED, or DISCARDED by an operator) before
+     * {@code cutoff}, in one short transaction per kind that skips rows other transactions hold. FAILED and PENDING
+     * rows are never deleted.
      *
      * @return how many rows were deleted
      */
