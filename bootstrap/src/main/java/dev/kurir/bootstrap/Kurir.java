@@ -74,6 +74,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -212,7 +213,7 @@ public final class Kurir implements AutoCloseable {
                     }
                 })));
         JdbiSagaRecords records = new JdbiSagaRecords(Jdbi.create(database.dataSource()),
-                config.modules().stream().map(Kurir::schemaOf).collect(java.util.stream.Collectors.toSet()));
+                config.modules().stream().map(KurirModules::named).map(ModuleSchema::of).collect(Collectors.toSet()));
         return HttpServer.start(config.httpHost(), config.managementPort(), List.of(new HealthRoutes(readiness),
                 new AdminRoutes(admin, config.adminToken(), started::get),
                 new ConsoleRoutes(admin, records, config.adminToken(), started::get, placement(config),
