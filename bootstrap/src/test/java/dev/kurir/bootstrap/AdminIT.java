@@ -136,7 +136,7 @@ class AdminIT {
             assertEquals(404, response.statusCode());
             assertTrue(response.body().contains("KURIR_ADMIN_TOKEN"), response.body());
             for (String[] route : NEW_ROUTES) {
-                HttpResponse<String> off = new HttpClientSupport(server.port()).send(HttpRequest.newBuilder(
+                HttpResponse<String> off = HttpClientSupport.management(server.port()).send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + server.port() + route[1]))
                         .header("Authorization", "Bearer " + TOKEN)
                         .method(route[0], HttpRequest.BodyPublishers.noBody()));

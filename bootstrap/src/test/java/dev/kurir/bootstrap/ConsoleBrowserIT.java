@@ -208,7 +208,8 @@ class ConsoleBrowserIT {
 
         /** An order.created dead-lettered before any inbox took it: only the replay from the page decides it. */
         private void replayADeadLetter() throws Exception {
-            String orderId = "browser-dlq-" + UUID.randomUUID();
+            // An order id as kurir makes them, a UUID: the order is read back through the API, whose document says so.
+            String orderId = UUID.randomUUID().toString();
             jdbi.useTransaction(h -> {
                 h.execute("INSERT INTO orders.orders (order_id, customer_id, amount, status, created_at, updated_at) "
                         + "VALUES (?, 'browser', 3.00, 'PENDING', now(), now())", orderId);

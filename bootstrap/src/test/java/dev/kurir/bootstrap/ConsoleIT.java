@@ -71,7 +71,7 @@ class ConsoleIT {
         if (cookie != null) {
             request.header("Cookie", ConsoleRoutesCookie.NAME + "=" + cookie);
         }
-        return new HttpClientSupport(kurir.managementPort()).send(request);
+        return HttpClientSupport.management(kurir.managementPort()).send(request);
     }
 
     private HttpResponse<String> post(String path, String cookie, String requestOrigin, Map<String, String> form) {
@@ -87,7 +87,7 @@ class ConsoleIT {
         if (requestOrigin != null) {
             request.header("Origin", requestOrigin);
         }
-        return new HttpClientSupport(kurir.managementPort()).send(request);
+        return HttpClientSupport.management(kurir.managementPort()).send(request);
     }
 
     /** Signs in; returns the session cookie's value. */
@@ -109,7 +109,7 @@ class ConsoleIT {
         try (HttpServer server = HttpServer.start("127.0.0.1", 0, List.of(new ConsoleRoutes(new MessageAdministration(),
                 new JdbiSagaRecords(jdbi, Set.of()), Optional.empty(), () -> true, "here", Optional.empty(),
                 Clock.systemUTC())))) {
-            HttpClientSupport client = new HttpClientSupport(server.port());
+            HttpClientSupport client = HttpClientSupport.management(server.port());
             for (String path : List.of("/console", "/console/sign-in", "/console/overview", "/console/assets/console.js")) {
                 assertEquals(404, client.get(path).statusCode(), path);
             }
@@ -286,7 +286,7 @@ class ConsoleIT {
         env.put("OTEL_SERVICE_NAME", "item-service");
         try (Kurir items = Kurir.start(KurirConfig.from(env))) {
             String itemsOrigin = "http://127.0.0.1:" + items.managementPort();
-            HttpClientSupport client = new HttpClientSupport(items.managementPort());
+            HttpClientSupport client = HttpClientSupport.management(items.managementPort());
             HttpResponse<String> signedIn = client.send(HttpRequest.newBuilder(URI.create(itemsOrigin + "/console/sign-in"))
                     .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", itemsOrigin)
                     .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8))));
