@@ -281,7 +281,9 @@ class RabbitInboxConsumerIT {
             Thread.sleep(3_000); // the consumers try to dead-letter them meanwhile, several at once
             consumer.close();
 
-            assertEquals(poison, messageCount(QUEUE), "none acked while it could not be dead-lettered");
+            // A closed channel's unacked deliveries go back to a quorum queue asynchronously: wait for them. An acked
+            // one would never come back, so the count would stay short and the wait fail.
+            Await.until(WAIT, "none acked while it could not be dead-lettered", () -> messageCount(QUEUE) == poison);
             assertEquals(0, messageCount(DEAD_LETTERS));
         } finally {
             channel.queueBind(DEAD_LETTERS, RabbitTopology.DEAD_LETTER_EXCHANGE, "");
