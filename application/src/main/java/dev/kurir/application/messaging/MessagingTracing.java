@@ -13,27 +13,35 @@ import dev.kurir.application.messaging.port.out.OutboundMessage;
 public interface MessagingTracing {
 
     /** Traces nothing. */
-    MessagingTracing NONE = new MessagingTracing() {
-        @Override
-        public Scope handling(InboxMessage message) {
-            return Scope.NONE;
-        }
+    MessagingTracing NONE = reporting(null);
 
-        @Override
-        public Scope background() {
-            return Scope.NONE;
-        }
+    /**
+     * Traces nothing, and reports {@code traceparent} as the current context: {@link #NONE} with none, or a stand-in
+     * for the agent's current span where a test needs one.
+     */
+    static MessagingTracing reporting(String traceparent) {
+        return new MessagingTracing() {
+            @Override
+            public Scope handling(InboxMessage message) {
+                return Scope.NONE;
+            }
 
-        @Override
-        public String currentTraceparent() {
-            return null;
-        }
+            @Override
+            public Scope background() {
+                return Scope.NONE;
+            }
 
-        @Override
-        public Scope publishing(OutboundMessage message) {
-            return Scope.NONE;
-        }
-    };
+            @Override
+            public String currentTraceparent() {
+                return traceparent;
+            }
+
+            @Override
+            public Scope publishing(OutboundMessage message) {
+                return Scope.NONE;
+            }
+        };
+    }
 
     /**
      * Makes the work on an inbox message current until the scope is closed: it continues the trace context stored

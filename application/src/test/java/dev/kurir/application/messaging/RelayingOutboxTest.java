@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.messaging.port.out.OutboundMessage;
 import dev.kurir.application.messaging.port.out.OutboxRows;
 import dev.kurir.application.shared.port.out.OutgoingMessage;
@@ -28,7 +27,7 @@ class RelayingOutboxTest {
     @Test
     void append_whenTheRelayOffersALease_writesTheRowLeased_andHandsItOverAfterTheCommit() {
         RecordingRelay relay = new RecordingRelay(Optional.of("orders-relay"));
-        RelayingOutbox outbox = new RelayingOutbox(rows, unitOfWork, relay, tracingWith(TRACEPARENT));
+        RelayingOutbox outbox = new RelayingOutbox(rows, unitOfWork, relay, MessagingTracing.reporting(TRACEPARENT));
 
         unitOfWork.inTransaction(() -> {
             outbox.append(message());
@@ -85,30 +84,6 @@ class RelayingOutboxTest {
     private static OutgoingMessage message() {
         return new OutgoingMessage(UUID.randomUUID(), "order.created", 1, "orders", "order.created",
                 Map.of("order_id", "o-1"));
-    }
-
-    private static MessagingTracing tracingWith(String traceparent) {
-        return new MessagingTracing() {
-            @Override
-            public Scope handling(InboxMessage message) {
-                return Scope.NONE;
-            }
-
-            @Override
-            public Scope background() {
-                return Scope.NONE;
-            }
-
-            @Override
-            public String currentTraceparent() {
-                return traceparent;
-            }
-
-            @Override
-            public Scope publishing(OutboundMessage message) {
-                return Scope.NONE;
-            }
-        };
     }
 
     /** Rows as inserted; the insert happens at once, as the database's does inside the transaction. */

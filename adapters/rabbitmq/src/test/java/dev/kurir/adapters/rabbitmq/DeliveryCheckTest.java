@@ -8,8 +8,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.impl.LongStringHelper;
 import dev.kurir.application.messaging.MessagingTracing;
-import dev.kurir.application.messaging.handler.InboxMessage;
-import dev.kurir.application.messaging.port.out.OutboundMessage;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,8 @@ class DeliveryCheckTest {
                 .headers(Map.of("traceparent", LongStringHelper.asLongString("00-abc-def-01"))).build();
         String consumerSpan = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-        var verdict = DeliveryCheck.check(ENVELOPE, properties, "{}".getBytes(UTF_8), INBOX, current(consumerSpan));
+        var verdict = DeliveryCheck.check(ENVELOPE, properties, "{}".getBytes(UTF_8), INBOX,
+                MessagingTracing.reporting(consumerSpan));
 
         assertEquals(consumerSpan, verdict.delivery().traceparent());
     }
@@ -79,30 +78,5 @@ class DeliveryCheckTest {
 
     private static AMQP.BasicProperties.Builder properties(String messageId) {
         return new AMQP.BasicProperties.Builder().messageId(messageId).type("order.created");
-    }
-
-    /** A tracing port whose current context is {@code traceparent}, as the agent's consumer span makes it. */
-    private static MessagingTracing current(String traceparent) {
-        return new MessagingTracing() {
-            @Override
-            public Scope handling(InboxMessage message) {
-                return Scope.NONE;
-            }
-
-            @Override
-            public Scope background() {
-                return Scope.NONE;
-            }
-
-            @Override
-            public String currentTraceparent() {
-                return traceparent;
-            }
-
-            @Override
-            public Scope publishing(OutboundMessage message) {
-                return Scope.NONE;
-            }
-        };
     }
 }
