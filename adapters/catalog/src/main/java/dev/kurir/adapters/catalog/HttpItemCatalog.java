@@ -22,26 +22,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The orders module's item catalog, answered by the item service: {@code POST <items>/api/items/prices} with
- * {@code {"skus":[...]}}. Asking for prices is a read, so a failed call is retried a bounded number of times; when
- * the item service still cannot answer, or answers something that is not a price list (a malformed sku or price
- * included), {@link CatalogUnavailableException} tells the caller to come back later: the item service's fault is
- * never passed on as the request's.
+ * {@code {"skus":[...]}}. Asking for prices is a read, so a failed call is asked again, with growing pauses, for up
+ * to {@link #PATIENCE}: long enough to outlast one item service of several going away behind a load balancer (its
+ * kept-alive connections broken, a survivor slow while it takes the whole load), short enough that a client waiting on
+ * the order still gets an answer. When the item service still cannot answer, or answers something that is not a price
+ * list (a malformed sku or price included), {@link CatalogUnavailableException} tells the caller to come back later:
+ * the item service's fault is never passed on as the request's.
  */
 public final class HttpItemCatalog implements ItemCatalog {
     private static final Logger log = LoggerFactory.getLogger(HttpItemCatalog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
-    private static final int ATTEMPTS = 3;
+    /** How long one price call may take, all attempts together; below a client's usual 10 s time-out. */
+    static final Duration PATIENCE = Duration.ofSeconds(5);
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(1);
 
     private final URI prices;
     /** Where the item service is, for the log: without the URL's user info. */
     private final String itemService;
     private final HttpClient client;
+    private final Duration patience;
 
     /** @param itemsUrl the item service's base URL, e.g. {@code http://127.0.0.1:8090} */
     public HttpItemCatalog(URI itemsUrl) {
+        this(itemsUrl, PATIENCE);
+    }
+
+    HttpItemCatalog(URI itemsUrl, Duration patience) {
+        this.patience = patience;
         this.prices = itemsUrl.resolve("/api/items/prices");
         this.itemService = itemsUrl.getScheme() + "://" + itemsUrl.getHost()
                 + (itemsUrl.getPort() < 0 ? "" : ":" + itemsUrl.getPort());
@@ -53,12 +63,15 @@ public final class HttpItemCatalog implements ItemCatalog {
         if (skus.isEmpty()) {
             return Map.of();
         }
-        HttpRequest request = request(skus);
+        long deadline = System.nanoTime() + patience.toNanos();
         Duration pause = FIRST_PAUSE;
         Exception last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        int attempts = 0;
+        while (true) {
+            attempts++;
             try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = client.send(request(skus, timeoutWithin(deadline)),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return parse(response.body());
                 }
@@ -72,21 +85,33 @@ public final class HttpItemCatalog implements ItemCatalog {
                 Thread.currentThread().interrupt();
                 throw new CatalogUnavailableException("interrupted while asking the item service for prices", e);
             }
-            if (attempt < ATTEMPTS) {
-                log.atDebug().addKeyValue("attempt", attempt).log("item service did not answer; asking again");
-                sleep(pause);
-                pause = pause.multipliedBy(3);
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.compareTo(pause) <= 0) {
+                break;
             }
+            log.atDebug().addKeyValue("attempt", attempts).log("item service did not answer; asking again");
+            sleep(pause);
+            pause = min(pause.multipliedBy(2), LONGEST_PAUSE);
         }
-        throw new CatalogUnavailableException("the item service at " + itemService + " cannot answer ("
-                + describe(last) + "); nothing was written, retry later", last);
+        throw new CatalogUnavailableException("the item service at " + itemService + " cannot answer (" + attempts
+                + " attempt(s), the last: " + describe(last) + "); nothing was written, retry later", last);
     }
 
-    private HttpRequest request(Set<Sku> skus) {
+    /** An attempt's time-out: its own, or what is left of the call's patience if that is less (at least 100 ms). */
+    private static Duration timeoutWithin(long deadline) {
+        Duration left = Duration.ofNanos(deadline - System.nanoTime());
+        return min(REQUEST_TIMEOUT, left.compareTo(FIRST_PAUSE) < 0 ? FIRST_PAUSE : left);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private HttpRequest request(Set<Sku> skus, Duration timeout) {
         ObjectNode body = JSON.createObjectNode();
         skus.forEach(sku -> body.withArray("skus").add(sku.value()));
         return HttpRequest.newBuilder(prices)
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
