@@ -4,7 +4,8 @@
 #   bench/run.sh              # the whole benchmark once: limits, saga throughput and latency with and without the
 #                             # agent, backlog drain, memory, start-up; prints the table, writes docs/performance.md
 #   bench/run.sh --runs 2     # the whole benchmark twice in a row (this machine is noisy): both tables in the doc
-#   bench/run.sh --only agent,drain   # some phases only (pgbench,perftest,raw,agent,noagent,drain,capacity,queues)
+#   bench/run.sh --only agent,drain   # some phases only (pgbench,perftest,raw,agent,noagent,warmstart,drain,capacity,
+#                                     # queues)
 #   bench/run.sh --smoke      # ~10 s saga run only (no pgbench/PerfTest/raw saga/drain); exits non-zero if the saga
 #                             # does not work; writes bench/target/smoke.md, never the doc
 #
@@ -28,7 +29,7 @@ ROOT=$PWD
 
 MODE=full
 RUNS=1
-ALL_PHASES=",pgbench,perftest,raw,agent,noagent,drain,capacity,queues,"
+ALL_PHASES=",pgbench,perftest,raw,agent,noagent,warmstart,drain,capacity,queues,"
 ONLY=$ALL_PHASES
 BUILD=true
 while [ $# -gt 0 ]; do
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift ;;
     --no-build) BUILD=false ;;
     --only) ONLY=",$2,"; shift ;;
-    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -526,6 +527,26 @@ phase_kurir() {
   drop_vhost "$vhost"
 }
 
+# phase_warmstart LABEL: warm from the first seconds (issue 23, target 1). kurir with the agent, as ./kurir and the
+# image start it, seeded and restarted, then LATENCY_RATE orders/s from the moment /health/ready answers, for 80 s:
+# the saga's latency (201 -> CONFIRMED) over seconds 5-15 after ready against seconds 65-80, when it is warm.
+phase_warmstart() {
+  wait_services
+  local label=$1 db vhost
+  start_seeded_kurir "$label" on
+  db=$DB
+  vhost=$VHOST
+  put "${label}_startup_ms" "$STARTUP_MS"
+  loadgen "$WORK/$label.out" url="http://127.0.0.1:$API_PORT" db="jdbc:postgresql://$PG_HOST:$PG_PORT/$db" \
+    mode=fixed rate="$LATENCY_RATE" seconds=80 windows=5-15,65-80
+  absorb "$WORK/$label.out" "${label}_"
+  put "${label}_p99_ratio" "$(awk -v cold="$(get "${label}_saga_w5_15_latency_p99_ms")" \
+    -v warm="$(get "${label}_saga_w65_80_latency_p99_ms")" 'BEGIN {if (warm > 0) printf "%.1f", cold / warm}')"
+  stop_kurir
+  drop_db "$db"
+  drop_vhost "$vhost"
+}
+
 # overload LABEL URL JDBC PREFIX: OVERLOAD_RATE orders/s (1.5 x the best sustained rate of the run, or 480) for
 # SAGA_SECONDS; its figures go to the results under PREFIX.
 overload() {
@@ -763,6 +784,7 @@ for run in $(seq 1 "$RUNS"); do
     if [[ $ONLY == *,raw,* ]]; then run_phase raw phase_raw_saga; fi
     if [[ $ONLY == *,agent,* ]]; then run_phase agent phase_kurir agent on; fi
     if [[ $ONLY == *,noagent,* ]]; then run_phase noagent phase_kurir noagent off; fi
+    if [[ $ONLY == *,warmstart,* ]]; then run_phase warmstart phase_warmstart warmstart; fi
     if [[ $ONLY == *,drain,* ]]; then run_phase drain phase_drain drain on; fi
     if [[ $ONLY == *,drain,* ]]; then run_phase drainnoagent phase_drain drainnoagent off; fi
     if [[ $ONLY == *,capacity,* ]]; then run_phase capagent phase_capacity capagent on; fi

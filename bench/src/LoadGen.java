@@ -28,9 +28,12 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java -cp lib/* LoadGen.java url=http://127.0.0.1:18080 db=jdbc:postgresql://127.0.0.1:5432/x mode=fixed rate=100 seconds=60
  * java -cp lib/* LoadGen.java url=... db=... mode=stairs start=200 factor=1.2 step=8 steps=15
+ * java -cp lib/* LoadGen.java url=... db=... mode=fixed rate=100 seconds=80 windows=5-15,65-80
  * </pre>
  * Prints key=value lines: HTTP counts and latencies, and (mode=fixed) the saga figures read from orders.orders for the
- * orders created during the run: CONFIRMED per second and created_at -> updated_at percentiles.
+ * orders created during the run: CONFIRMED per second and created_at -> updated_at percentiles; with {@code windows},
+ * the same figures for the orders created in each window (seconds after the load began), prefixed
+ * {@code saga_w<from>_<to>_}.
  */
 public final class LoadGen {
     private static final int MAX_SECONDS = 600;
@@ -95,6 +98,14 @@ public final class LoadGen {
         if (!stairs && db != null) {
             try (Connection c = Load.db(db)) {
                 Load.report(c, table, "saga_", from, to, 30_000);
+                for (String window : opt.getOrDefault("windows", "").split(",")) {
+                    if (!window.isBlank()) {
+                        String[] bounds = window.split("-");
+                        Load.report(c, table, "saga_w" + bounds[0] + "_" + bounds[1] + "_",
+                                from.plusSeconds(Long.parseLong(bounds[0])), from.plusSeconds(Long.parseLong(bounds[1])),
+                                0);
+                    }
+                }
             }
         }
         // Fail (for the smoke run) when the API did not accept orders.
