@@ -16,7 +16,8 @@
 # bootstrap/target/opentelemetry-javaagent.jar, exporting every trace over OTLP/HTTP to a local sink.
 #
 # Knobs (environment): BENCH_SAGA_SECONDS (60), BENCH_OVERLOAD_RATE (the capacity phase's offered rate; 1.5 x the best sustained rate of the run, or 480), BENCH_LATENCY_RATE (100), BENCH_LATENCY_SECONDS (60),
-# KURIR_AOT_CACHE (on: every kurir starts with the JVM's AOT cache, recorded once per invocation as ./kurir does; off),
+# KURIR_AOT_CACHE (off, as ./kurir starts kurir; on: every kurir starts with the JVM's AOT cache, recorded once per
+# invocation as docs/configuration.md records one),
 # BENCH_DRAIN_ROWS (100000), BENCH_LIMIT_SECONDS (15), BENCH_STEP_SECONDS (8), KURIR_ENV (extra KURIR_* settings for
 # every kurir started, e.g. "KURIR_OUTBOX_BATCH_SIZE=200 KURIR_DB_POOL_SIZE=16"), BENCH_KURIR_JAR / BENCH_AGENT_JAR
 # (another jar than bootstrap/target's), BENCH_JFR=1 (record a JFR profile of each kurir's sustained run into the
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift ;;
     --no-build) BUILD=false ;;
     --only) ONLY=",$2,"; shift ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -237,17 +238,17 @@ start_kurir() {
   die "kurir $name not ready within 30 s"
 }
 
-# record_aot_cache: the JVM's AOT cache as ./kurir records it (KURIR_AOT_CACHE=off: none, as there): one training run
-# of the jar without the agent, on a scratch database and vhost and ports of its own, stopped when ready
-# (--exit-when-ready), classes only, no method profiles (the training's flags are ./kurir's); every kurir of the
-# invocation then starts with it (AOT_OPTS), as every ./kurir after the first does. -XX:AOTMode=on: a kurir whose JVM
-# refuses the cache fails its phase instead of measuring a start without it.
+# record_aot_cache: with KURIR_AOT_CACHE=on, the JVM's AOT cache as docs/configuration.md records one (./kurir uses
+# none): one training run of the jar without the agent, on a scratch database and vhost and ports of its own, stopped
+# when ready (--exit-when-ready), classes only, no method profiles; every kurir of the invocation then starts with it
+# (AOT_OPTS). -XX:AOTMode=on: a kurir whose JVM refuses the cache fails its phase instead of measuring a start without
+# it.
 # BENCH_JFR=1 starts some recordings with -XX:StartFlightRecording, which adds the module jdk.jfr: the module graph
 # must be the one recorded, so then both add it.
 AOT_OPTS=()
 AOT_STATE=off
 record_aot_cache() {
-  case "${KURIR_AOT_CACHE:-on}" in
+  case "${KURIR_AOT_CACHE:-off}" in
     on) ;;
     off) return 0 ;;
     *) die "KURIR_AOT_CACHE must be on or off, was '${KURIR_AOT_CACHE}'" ;;
@@ -256,7 +257,7 @@ record_aot_cache() {
   if [ "${BENCH_JFR:-0}" = 1 ]; then modules=java.instrument,jdk.jfr; fi
   scratch_db aot
   scratch_vhost aot
-  log "recording the JVM's AOT cache: a training run of kurir without the agent, as ./kurir does"
+  log "recording the JVM's AOT cache: a training run of kurir without the agent"
   # shellcheck disable=SC2086
   if env KURIR_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" KURIR_AMQP_URI="amqp://guest:guest@$AMQP_HOST:$AMQP_PORT/$VHOST" \
       KURIR_HTTP_HOST=127.0.0.1 KURIR_HTTP_PORT=0 KURIR_MANAGEMENT_PORT=0 ${KURIR_ENV:-} \
@@ -537,6 +538,7 @@ phase_warmstart() {
   db=$DB
   vhost=$VHOST
   put "${label}_startup_ms" "$STARTUP_MS"
+  put "${label}_rate" "$LATENCY_RATE"
   loadgen "$WORK/$label.out" url="http://127.0.0.1:$API_PORT" db="jdbc:postgresql://$PG_HOST:$PG_PORT/$db" \
     mode=fixed rate="$LATENCY_RATE" seconds=80 windows=5-15,65-80
   absorb "$WORK/$label.out" "${label}_"

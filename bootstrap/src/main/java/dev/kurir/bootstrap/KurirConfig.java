@@ -51,7 +51,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             "KURIR_OUTBOX_WORKERS", "KURIR_OUTBOX_BATCH_SIZE", "KURIR_INBOX_WORKERS", "KURIR_INBOX_BATCH_SIZE",
             "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
-            "KURIR_OTEL_AGENT", "KURIR_AOT_CACHE", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE", "KURIR_DB_STARTUP_WAIT",
+            "KURIR_OTEL_AGENT", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE", "KURIR_DB_STARTUP_WAIT",
             "KURIR_TRACE_URL");
     /** How long a relay waits for the broker's confirms of a batch before it counts the broker as away. */
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar kurir.jar}: reads the environment, starts kurir, and on SIGTERM stops it in order within
  * {@code KURIR_SHUTDOWN_TIMEOUT}. With {@code --exit-when-ready} it stops as soon as it has started and exits 0 (1 if
  * it could not start or stop, 2 for an invalid configuration): a check of the configuration and the connections, and
- * the training run that {@code ./kurir} records the JVM's AOT cache from.
+ * the training run a JVM's AOT cache is recorded from (docs/configuration.md).
  */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark keeps working (issue 7: "CI may run a 10-second smoke of it"): {@code bench/run.sh --smoke} starts
- * the built jar with the agent as the benchmark does (its AOT cache training, the OTLP sink, a scratch database and
+ * the built jar with the agent as the benchmark does (the OTLP sink, a scratch database and
  * vhost, 100 seeded items), drives it with the benchmark's load generator at 100 orders/s for 10 s and exits 1
  * unless every order placed was CONFIRMED. So a change to kurir or to the benchmark's scripts and tools that breaks
  * the benchmark fails the build instead of the next measurement.

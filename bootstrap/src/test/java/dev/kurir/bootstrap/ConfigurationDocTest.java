@@ -27,7 +27,7 @@ class ConfigurationDocTest {
     private static final Pattern LITERAL = Pattern.compile("`([^`]*)`");
     /** Read by ./kurir, the image's entrypoint or logback rather than KurirConfig: their defaults live there. */
     private static final Set<String> READ_OUTSIDE_KURIR_CONFIG = Set.of("KURIR_JAVA_OPTS", "KURIR_OTEL_AGENT",
-            "KURIR_AOT_CACHE", "KURIR_LOG_FORMAT");
+            "KURIR_LOG_FORMAT");
     private static final List<Path> FILES_WITH_SHELL_DEFAULTS = List.of(Path.of("..", "kurir"),
             Path.of("src", "main", "agent", "otel-env.sh"), Path.of("src", "main", "resources", "logback.xml"));
 

@@ -210,7 +210,7 @@ class KurirConfigTest {
 
     @Test
     void theLaunchersVariables_areKnown() {
-        assertEquals(Set.of(), KurirConfig.unknownVariables(Map.of("KURIR_OTEL_AGENT", "off", "KURIR_AOT_CACHE", "off",
+        assertEquals(Set.of(), KurirConfig.unknownVariables(Map.of("KURIR_OTEL_AGENT", "off",
                 "KURIR_JAVA_OPTS", "-Xmx1g")));
     }
 

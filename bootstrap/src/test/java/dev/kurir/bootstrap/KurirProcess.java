@@ -25,7 +25,6 @@ final class KurirProcess implements AutoCloseable {
     private static final Path JAVA = Path.of(ProcessHandle.current().info().command().orElseThrow());
     /** Its home, for the scripts that take JAVA_HOME ({@code ./kurir}, {@code bench/run.sh}). */
     static final Path JAVA_HOME = JAVA.getParent().getParent();
-    static final Path AOT_CACHE = Path.of("target", "kurir.aot");
 
     private final Process process;
     private final Path output;
