@@ -20,4 +20,5 @@ module dev.kurir.bootstrap {
     requires embedded.postgres;
     requires org.slf4j;
     requires java.sql;
+    requires java.net.http;
 }

@@ -31,6 +31,7 @@ import dev.kurir.adapters.rabbitmq.RabbitConnections;
 import dev.kurir.adapters.rabbitmq.RabbitDeadLetterQueue;
 import dev.kurir.adapters.rabbitmq.RabbitInboxConsumer;
 import dev.kurir.adapters.rabbitmq.RabbitMessagePublisher;
+import dev.kurir.application.contracts.OrderCreated;
 import dev.kurir.application.items.ItemsModule;
 import dev.kurir.application.messaging.InboxService;
 import dev.kurir.application.messaging.MessageAdministration;
@@ -186,6 +187,8 @@ public final class Kurir implements AutoCloseable {
             apiRoutes.add(new ApiDocsRoutes());
             MessageBacklogMetrics.register(registry, backlogs);
 
+            WarmUp.run(config.warmUp(), apiRoutes, config.apiConcurrency(), config.modules(), items.map(module ->
+                    WarmUp.rolledBackReservations(module.inboxHandlers().get(OrderCreated.TYPE.name()), unitOfWork)));
             HttpServer api = shutdown.add(Phase.HTTP, HttpServer.start(config.httpHost(), config.httpPort(),
                     apiRoutes, new HttpServerMetrics(registry),
                     new ConcurrencyLimit(config.apiConcurrency(), API_MAX_WAIT)));

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  *                    the agent and the log lines name it then
  * @param traceUrl    the console's link to a trace viewer, {@code KURIR_TRACE_URL} with {@code {traceId}} in it;
  *                    empty shows no trace links
+ * @param warmUp      how long the API is warmed up before kurir reports ready ({@link ApiWarmUp}); zero for not at all
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
@@ -42,7 +43,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                           MessagingSettings messaging, Optional<String> adminToken, Duration retention,
                           Set<String> modules, Optional<URI> itemsUrl, Duration shutdownTimeout,
                           Duration orderDeadline, Duration databaseStartupWait, String serviceName,
-                          Optional<String> traceUrl) {
+                          Optional<String> traceUrl, Duration warmUp) {
 
     /** Every variable kurir reads; any other {@code KURIR_*} variable is probably a typo and is reported. */
     static final Set<String> VARIABLES = Set.of("KURIR_DB_URL", "KURIR_DB_USER", "KURIR_DB_PASSWORD",
@@ -52,7 +53,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             "KURIR_POLL_INTERVAL", "KURIR_MAX_RETRIES",
             "KURIR_RETRY_BACKOFF", "KURIR_LEASE_TIMEOUT", "KURIR_JAVA_OPTS", "KURIR_ADMIN_TOKEN", "KURIR_RETENTION", "KURIR_MODULES", "KURIR_ITEMS_URL",
             "KURIR_OTEL_AGENT", "KURIR_SHUTDOWN_TIMEOUT", "KURIR_ORDER_DEADLINE", "KURIR_DB_STARTUP_WAIT",
-            "KURIR_TRACE_URL");
+            "KURIR_TRACE_URL", "KURIR_WARMUP");
     /** How long a relay waits for the broker's confirms of a batch before it counts the broker as away. */
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -138,7 +139,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 duration(env, "KURIR_RETENTION", Duration.ofDays(7)), modules, itemsUrl,
                 duration(env, "KURIR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
                 orderDeadline(env), duration(env, "KURIR_DB_STARTUP_WAIT", Duration.ofMinutes(2)),
-                optional(env, "OTEL_SERVICE_NAME").orElse("kurir"), traceUrl(env));
+                optional(env, "OTEL_SERVICE_NAME").orElse("kurir"), traceUrl(env), warmUp(env));
     }
 
     /** The console's link to a trace viewer: an http(s) URL with {@code {traceId}} in it. */
@@ -151,6 +152,22 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
             }
         });
         return template;
+    }
+
+    /**
+     * None by default: a developer's start should be quick; the image, which deployments start, sets 10s. At most a
+     * minute: a warm-up is worth seconds, and the start waits for it.
+     */
+    private static Duration warmUp(Map<String, String> env) {
+        Optional<String> value = optional(env, "KURIR_WARMUP");
+        if (value.isEmpty() || value.get().matches("0+(ms|s|m)?")) {
+            return Duration.ZERO;
+        }
+        Duration warmUp = duration(env, "KURIR_WARMUP", Duration.ZERO);
+        if (warmUp.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException("KURIR_WARMUP", "must be at most 1m, was " + warmUp.toSeconds() + "s");
+        }
+        return warmUp;
     }
 
     /** At least a second: shorter, and the deadline would cancel orders the saga is still deciding. */
@@ -276,7 +293,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
                 + ", broker=" + amqpUri.map(RabbitConnections::describe).orElse("embedded")
                 + ", queue_type=" + amqpQueueType.name().toLowerCase(Locale.ROOT) + ", " + messaging
                 + ", admin=" + (adminToken.isPresent() ? "on" : "off") + ", retention=" + retention
-                + ", order_deadline=" + orderDeadline
+                + ", order_deadline=" + orderDeadline + ", warm_up=" + warmUp
                 + ", modules=" + new TreeSet<>(modules) + itemsUrl.map(u -> ", items=" + Redaction.httpUrl(u)).orElse("")
                 + "]";
     }

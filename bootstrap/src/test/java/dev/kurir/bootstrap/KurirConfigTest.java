@@ -89,6 +89,15 @@ class KurirConfigTest {
     }
 
     @Test
+    void warmUp_noneByDefault_orForZero_atMostAMinute() {
+        assertEquals(java.time.Duration.ZERO, KurirConfig.from(Map.of()).warmUp());
+        assertEquals(java.time.Duration.ZERO, KurirConfig.from(Map.of("KURIR_WARMUP", "0s")).warmUp());
+        assertEquals(java.time.Duration.ofMillis(2500), KurirConfig.from(Map.of("KURIR_WARMUP", "2500ms")).warmUp());
+        assertMessageStartsWith("KURIR_WARMUP", Map.of("KURIR_WARMUP", "2m"));
+        assertMessageStartsWith("KURIR_WARMUP", Map.of("KURIR_WARMUP", "soon"));
+    }
+
+    @Test
     void leaseTimeout_outlastsTwiceTheConfirmTimeout() {
         assertEquals(java.time.Duration.ofSeconds(30), KurirConfig.from(Map.of()).messaging().lease());
         assertEquals(java.time.Duration.ofSeconds(20),

@@ -1,0 +1,83 @@
+package dev.kurir.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kurir.testing.TestBroker;
+import dev.kurir.testing.TestDatabase;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The warm-up before kurir reports ready ({@link WarmUp}), in the shipped jar: it does work, changes nothing, shows
+ * in no metric, and a dependency that fails it stops it early without keeping kurir from starting.
+ */
+class WarmUpIT {
+    private static final Pattern WARMED = Pattern.compile("API warmed up.*\"requests\":(\\d+)");
+    private static final List<String> TABLES = List.of("orders.orders", "orders.order_lines", "orders.outbox",
+            "orders.inbox", "orders.idempotency_keys", "items.outbox", "items.inbox", "items.reservations",
+            "items.reservation_lines");
+
+    @Test
+    void warmUp_asksTheApiAndTheReservationHandler_andLeavesNoRowNoStockChangeAndNoMetric() throws Exception {
+        try (TestDatabase database = TestDatabase.create(); TestBroker broker = TestBroker.create()) {
+            Map<String, String> env = KurirProcess.externalParts(database, broker);
+            try (KurirProcess first = KurirProcess.start(env)) {
+                first.awaitReady(Duration.ofSeconds(60));
+                assertEquals(201, new HttpClientSupport(first.apiPort).postJson("/api/items",
+                        "{\"sku\":\"WARM-1\",\"name\":\"Warm\",\"price\":\"2.00\",\"stock\":5}").statusCode());
+                assertEquals(143, first.terminate(Duration.ofSeconds(30)));
+            }
+            Jdbi jdbi = Jdbi.create(database.dataSource());
+            Map<String, Long> before = counts(jdbi);
+
+            Map<String, String> warming = new HashMap<>(env);
+            warming.put("KURIR_WARMUP", "2s");
+            try (KurirProcess kurir = KurirProcess.start(warming)) {
+                kurir.awaitReady(Duration.ofSeconds(60));
+                Matcher warmed = WARMED.matcher(kurir.output());
+                assertTrue(warmed.find(), kurir.output());
+                assertTrue(Integer.parseInt(warmed.group(1)) > 10, "requests: " + warmed.group(1));
+
+                assertEquals(before, counts(jdbi), "no row written or left");
+                int stock = jdbi.withHandle(h -> h.createQuery("SELECT stock FROM items.items WHERE sku = 'WARM-1'")
+                        .mapTo(Integer.class).one());
+                assertEquals(5, stock, "no stock taken");
+                String metrics = HttpClientSupport.management(kurir.managementPort).get("/metrics").body();
+                assertFalse(metrics.contains("route=\"/api/"), "the real API has served nothing yet:\n" + metrics);
+                assertEquals(143, kurir.terminate(Duration.ofSeconds(30)));
+            }
+        }
+    }
+
+    @Test
+    void anOrderServiceWhoseItemServiceCannotAnswer_stopsItsWarmUpEarly_andStartsAnyway() throws Exception {
+        try (TestDatabase database = TestDatabase.create(); TestBroker broker = TestBroker.create()) {
+            Map<String, String> env = new HashMap<>(KurirProcess.externalParts(database, broker));
+            env.put("KURIR_MODULES", "orders");
+            env.put("KURIR_ITEMS_URL", "http://127.0.0.1:9"); // nothing listens on the discard port
+            env.put("KURIR_WARMUP", "20s");
+            try (KurirProcess kurir = KurirProcess.start(env)) {
+                kurir.awaitReady(Duration.ofSeconds(60));
+                assertTrue(kurir.output().contains("API warm-up stopped early: POST /api/orders answered 503"),
+                        kurir.output());
+                assertEquals(143, kurir.terminate(Duration.ofSeconds(30)));
+            }
+        }
+    }
+
+    private static Map<String, Long> counts(Jdbi jdbi) {
+        Map<String, Long> counts = new HashMap<>();
+        // The table names are the constants above, not input.
+        TABLES.forEach(table -> counts.put(table, jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM " + table)
+                .mapTo(Long.class).one())));
+        return counts;
+    }
+}
