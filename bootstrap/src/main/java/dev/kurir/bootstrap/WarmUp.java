@@ -98,6 +98,7 @@ final class WarmUp {
             for (Thread client : clients) {
                 client.join();
             }
+            warmUp.client.close();
             long millis = Duration.ofNanos(System.nanoTime() - began).toMillis();
             if (warmUp.stoppedBy.get() == null) {
                 log.atInfo().addKeyValue("requests", warmUp.answered.get()).addKeyValue("duration_ms", millis)
