@@ -247,11 +247,13 @@ start_kurir() {
 # must be the one recorded, so then both add it.
 AOT_OPTS=()
 AOT_STATE=off
+AOT_CHOICE=${KURIR_AOT_CACHE:-off}
+unset KURIR_AOT_CACHE   # the benchmark's knob, not kurir's: kurir would report it as an unknown variable
 record_aot_cache() {
-  case "${KURIR_AOT_CACHE:-off}" in
+  case "$AOT_CHOICE" in
     on) ;;
     off) return 0 ;;
-    *) die "KURIR_AOT_CACHE must be on or off, was '${KURIR_AOT_CACHE}'" ;;
+    *) die "KURIR_AOT_CACHE must be on or off, was '$AOT_CHOICE'" ;;
   esac
   local modules=java.instrument
   if [ "${BENCH_JFR:-0}" = 1 ]; then modules=java.instrument,jdk.jfr; fi

@@ -188,7 +188,8 @@ public final class Kurir implements AutoCloseable {
             MessageBacklogMetrics.register(registry, backlogs);
 
             WarmUp.run(config.warmUp(), apiRoutes, config.apiConcurrency(), config.modules(), items.map(module ->
-                    WarmUp.rolledBackReservations(module.inboxHandlers().get(OrderCreated.TYPE.name()), unitOfWork)));
+                    WarmUp.rolledBackReservations(module.inboxHandlers().get(OrderCreated.TYPE.name()), unitOfWork)),
+                    tracing);
             HttpServer api = shutdown.add(Phase.HTTP, HttpServer.start(config.httpHost(), config.httpPort(),
                     apiRoutes, new HttpServerMetrics(registry),
                     new ConcurrencyLimit(config.apiConcurrency(), API_MAX_WAIT)));

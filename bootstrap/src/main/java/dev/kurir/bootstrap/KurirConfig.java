@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  *                    the agent and the log lines name it then
  * @param traceUrl    the console's link to a trace viewer, {@code KURIR_TRACE_URL} with {@code {traceId}} in it;
  *                    empty shows no trace links
- * @param warmUp      how long the API is warmed up before kurir reports ready ({@link ApiWarmUp}); zero for not at all
+ * @param warmUp      how long the API is warmed up before kurir reports ready ({@link WarmUp}); zero for not at all
  */
 public record KurirConfig(Optional<String> databaseUrl, String databaseUser, String databasePassword,
                           Path dataDir, String httpHost, int httpPort, int managementPort, String environment,
@@ -160,7 +160,7 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
      */
     private static Duration warmUp(Map<String, String> env) {
         Optional<String> value = optional(env, "KURIR_WARMUP");
-        if (value.isEmpty() || value.get().matches("0+(ms|s|m)?")) {
+        if (value.isEmpty() || value.get().matches("0+(ms|s|m|h|d)?")) {
             return Duration.ZERO;
         }
         Duration warmUp = duration(env, "KURIR_WARMUP", Duration.ZERO);

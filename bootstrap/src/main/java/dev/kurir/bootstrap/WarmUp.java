@@ -4,6 +4,7 @@ import dev.kurir.adapters.http.ConcurrencyLimit;
 import dev.kurir.adapters.http.HttpServer;
 import dev.kurir.adapters.http.RouteGroup;
 import dev.kurir.application.contracts.OrderCreated;
+import dev.kurir.application.messaging.MessagingTracing;
 import dev.kurir.application.messaging.handler.InboxHandler;
 import dev.kurir.application.messaging.handler.InboxMessage;
 import dev.kurir.application.shared.port.out.UnitOfWork;
@@ -17,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,12 +38,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>requests to a copy of the API on a loopback port of its own: reads of items and orders, price lists, and
  *     orders that are refused because one of their skus exists nowhere (priced first, as every order is; nothing
- *     written). The copy counts its requests in a registry of its own, and every request carries a W3C
- *     {@code traceparent} that is not sampled, so they show in no metric and no trace;</li>
+ *     written). An order service priced by a remote item service reads only: its orders would load the item service,
+ *     whose metrics would count them. The copy counts its requests in a registry of its own;</li>
  * <li>with the items module, its {@code order.created} handler (the saga's busiest step) on orders of skus that exist
  *     nowhere, each in a transaction that is rolled back: it locks no item and leaves no row.</li>
  * </ul>
- * That compiles what real orders run too: Jetty, Javalin, Jackson, Jdbi, the JDBC driver, the pool, the logging, the
+ * All of it runs as background work ({@link MessagingTracing#background()}), so it shows in no trace: the agent's
+ * spans of it are not sampled, and the requests carry that on. That compiles what real orders run too: Jetty, Javalin, Jackson, Jdbi, the JDBC driver, the pool, the logging, the
  * agent. The warm-up stops early at an answer that says something is wrong (5xx), or a failed request or
  * transaction: kurir then starts as warm as it got.
  */
@@ -56,8 +57,7 @@ final class WarmUp {
 
     private final URI api;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    /** Not sampled (flags 00): the agent's parent-based sampler records none of the warm-up's spans. */
-    private final String traceparent;
+    private final MessagingTracing tracing;
     private final List<String> skus;
     private final Set<String> modules;
     private final Optional<Runnable> rolledBackWork;
@@ -65,54 +65,71 @@ final class WarmUp {
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicReference<String> stoppedBy = new AtomicReference<>();
 
-    private WarmUp(URI api, Set<String> modules, Optional<Runnable> rolledBackWork) {
+    private WarmUp(URI api, Set<String> modules, Optional<Runnable> rolledBackWork, MessagingTracing tracing) {
         this.api = api;
         this.modules = modules;
         this.rolledBackWork = rolledBackWork;
-        HexFormat hex = HexFormat.of();
-        this.traceparent = "00-" + hex.toHexDigits(ThreadLocalRandom.current().nextLong() | 1)
-                + hex.toHexDigits(ThreadLocalRandom.current().nextLong()) + "-"
-                + hex.toHexDigits(ThreadLocalRandom.current().nextLong() | 1) + "-00";
-        this.skus = modules.contains("items") ? knownSkus() : List.of();
+        this.tracing = tracing;
+        try (MessagingTracing.Scope background = tracing.background()) {
+            this.skus = modules.contains("items") ? knownSkus() : List.of();
+        }
+    }
+
+    /** How many requests the warm-up made, and what stopped it early, if anything did. */
+    record Result(int requests, Optional<String> stoppedBy) {
     }
 
     /**
      * Runs the warm-up for at most {@code budget} with {@code concurrency} clients, against a copy of {@code routes}
-     * that stops before this returns; one client also runs {@code rolledBackWork} before each of its requests.
+     * that stops before this returns; one client also runs {@code rolledBackWork} before each of its requests. A
+     * warm-up that cannot even begin is logged and skipped: kurir starts cold rather than not at all.
      */
-    static void run(Duration budget, List<RouteGroup> routes, int concurrency, Set<String> modules,
-                    Optional<Runnable> rolledBackWork) {
+    static Result run(Duration budget, List<RouteGroup> routes, int concurrency, Set<String> modules,
+                      Optional<Runnable> rolledBackWork, MessagingTracing tracing) {
         if (budget.isZero()) {
-            return;
+            return new Result(0, Optional.empty());
         }
         long began = System.nanoTime();
         long deadline = began + budget.toNanos();
+        Result result;
         try (HttpServer copy = HttpServer.start("127.0.0.1", 0, routes,
                 new HttpServerMetrics(new PrometheusRegistry()), new ConcurrencyLimit(concurrency, MAX_WAIT_FOR_A_TURN))) {
-            WarmUp warmUp = new WarmUp(URI.create("http://127.0.0.1:" + copy.port()), modules, rolledBackWork);
-            List<Thread> clients = new ArrayList<>();
-            for (int i = 0; i < concurrency; i++) {
-                boolean first = i == 0;
-                clients.add(Thread.ofPlatform().name("kurir-warm-up-" + i).start(() -> warmUp.ask(deadline, first)));
+            WarmUp warmUp = new WarmUp(URI.create("http://127.0.0.1:" + copy.port()), modules, rolledBackWork, tracing);
+            try (HttpClient closedAfter = warmUp.client) {
+                List<Thread> clients = new ArrayList<>();
+                for (int i = 0; i < concurrency; i++) {
+                    boolean first = i == 0;
+                    clients.add(Thread.ofPlatform().name("kurir-warm-up-" + i).start(() -> warmUp.ask(deadline, first)));
+                }
+                for (Thread client : clients) {
+                    client.join();
+                }
             }
-            for (Thread client : clients) {
-                client.join();
-            }
-            warmUp.client.close();
-            long millis = Duration.ofNanos(System.nanoTime() - began).toMillis();
-            if (warmUp.stoppedBy.get() == null) {
-                log.atInfo().addKeyValue("requests", warmUp.answered.get()).addKeyValue("duration_ms", millis)
-                        .log("API warmed up");
-            } else {
-                log.atWarn().addKeyValue("requests", warmUp.answered.get()).addKeyValue("duration_ms", millis)
-                        .log("API warm-up stopped early: {}", warmUp.stoppedBy.get());
-            }
+            result = new Result(warmUp.answered.get(), Optional.ofNullable(warmUp.stoppedBy.get()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            result = new Result(0, Optional.of("interrupted"));
+        } catch (RuntimeException e) {
+            result = new Result(0, Optional.of("it could not begin: " + e));
         }
+        long millis = Duration.ofNanos(System.nanoTime() - began).toMillis();
+        if (result.stoppedBy().isEmpty()) {
+            log.atInfo().addKeyValue("requests", result.requests()).addKeyValue("duration_ms", millis)
+                    .log("API warmed up");
+        } else {
+            log.atWarn().addKeyValue("requests", result.requests()).addKeyValue("duration_ms", millis)
+                    .log("API warm-up stopped early: {}", result.stoppedBy().get());
+        }
+        return result;
     }
 
     private void ask(long deadline, boolean alsoRolledBackWork) {
+        try (MessagingTracing.Scope background = tracing.background()) {
+            askUntil(deadline, alsoRolledBackWork);
+        }
+    }
+
+    private void askUntil(long deadline, boolean alsoRolledBackWork) {
         while (System.nanoTime() < deadline && stoppedBy.get() == null && turns.incrementAndGet() <= MAX_REQUESTS) {
             if (alsoRolledBackWork && rolledBackWork.isPresent()) {
                 try {
@@ -145,9 +162,11 @@ final class WarmUp {
         boolean orders = modules.contains("orders");
         boolean items = modules.contains("items");
         int kind = random.nextInt(4);
-        if (orders && (!items || kind < 2)) {
-            return kind % 2 == 0 ? post("/api/orders", refusedOrder(random))
-                    : get("/api/orders/" + UUID.randomUUID());
+        if (orders && !items) {
+            return get("/api/orders/" + UUID.randomUUID()); // reads only: an order would load the item service
+        }
+        if (orders && kind < 2) {
+            return kind == 0 ? post("/api/orders", refusedOrder(random)) : get("/api/orders/" + UUID.randomUUID());
         }
         return kind == 2 ? post("/api/items/prices", "{\"skus\":[\"" + knownSku(random) + "\",\"" + unknownSku() + "\"]}")
                 : get("/api/items/" + knownSku(random));
@@ -223,6 +242,6 @@ final class WarmUp {
     }
 
     private HttpRequest.Builder builder(String path) {
-        return HttpRequest.newBuilder(api.resolve(path)).timeout(REQUEST_TIMEOUT).header("traceparent", traceparent);
+        return HttpRequest.newBuilder(api.resolve(path)).timeout(REQUEST_TIMEOUT);
     }
 }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * kept-alive connections broken, a survivor slow while it takes the whole load), short enough that a client waiting on
  * the order still gets an answer. When the item service still cannot answer, or answers something that is not a price
  * list (a malformed sku or price included), {@link CatalogUnavailableException} tells the caller to come back later:
- * the item service's fault is never passed on as the request's.
+ * the item service's fault is never passed on as the request's. Once a call has given up, the calls after it ask once
+ * and do not wait, until one gets an answer: while the item service is down, order requests fail fast instead of
+ * each holding one of the API's turns for the whole patience, which would starve the order service's other requests.
  */
 public final class HttpItemCatalog implements ItemCatalog {
     private static final Logger log = LoggerFactory.getLogger(HttpItemCatalog.class);
@@ -44,6 +46,8 @@ public final class HttpItemCatalog implements ItemCatalog {
     private final String itemService;
     private final HttpClient client;
     private final Duration patience;
+    /** Whether the last call that ended gave up (the item service looked down); cleared by any answer. */
+    private volatile boolean givenUp;
 
     /** @param itemsUrl the item service's base URL, e.g. {@code http://127.0.0.1:8090} */
     public HttpItemCatalog(URI itemsUrl) {
@@ -63,6 +67,7 @@ public final class HttpItemCatalog implements ItemCatalog {
         if (skus.isEmpty()) {
             return Map.of();
         }
+        boolean patient = !givenUp;
         long deadline = System.nanoTime() + patience.toNanos();
         Duration pause = FIRST_PAUSE;
         Exception last = null;
@@ -70,13 +75,16 @@ public final class HttpItemCatalog implements ItemCatalog {
         while (true) {
             attempts++;
             try {
-                HttpResponse<String> response = client.send(request(skus, timeoutWithin(deadline)),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = client.send(request(skus,
+                        patient ? timeoutWithin(deadline) : REQUEST_TIMEOUT), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
-                    return parse(response.body());
+                    Map<Sku, Money> prices = parse(response.body());
+                    givenUp = false;
+                    return prices;
                 }
                 last = new IOException("the item service answered " + response.statusCode());
                 if (response.statusCode() < 500) {
+                    givenUp = false;
                     break; // our request is wrong; asking again changes nothing
                 }
             } catch (IOException e) {
@@ -86,7 +94,8 @@ public final class HttpItemCatalog implements ItemCatalog {
                 throw new CatalogUnavailableException("interrupted while asking the item service for prices", e);
             }
             Duration left = Duration.ofNanos(deadline - System.nanoTime());
-            if (left.compareTo(pause) <= 0) {
+            if (!patient || left.compareTo(pause) <= 0) {
+                givenUp = true;
                 break;
             }
             log.atDebug().addKeyValue("attempt", attempts).log("item service did not answer; asking again");

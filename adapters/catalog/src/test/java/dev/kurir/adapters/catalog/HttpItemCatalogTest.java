@@ -63,6 +63,26 @@ class HttpItemCatalogTest {
     }
 
     @Test
+    void afterACallThatGaveUp_theNextAskOnce_untilOneGetsAnAnswer() throws IOException {
+        AtomicInteger status = new AtomicInteger(503);
+        URI url = serve(attempt -> status.get());
+        HttpItemCatalog catalog = new HttpItemCatalog(url, Duration.ofMillis(500));
+        assertThrows(CatalogUnavailableException.class, () -> catalog.pricesOf(Set.of(SKU)));
+        assertTrue(requests.get() > 1, "the first call asked again: " + requests.get());
+
+        int before = requests.get();
+        assertThrows(CatalogUnavailableException.class, () -> catalog.pricesOf(Set.of(SKU)));
+        assertEquals(before + 1, requests.get(), "the item service looks down: asked once");
+
+        status.set(200);
+        assertEquals(Map.of(SKU, Money.of("2.50")), catalog.pricesOf(Set.of(SKU)));
+        status.set(503);
+        before = requests.get();
+        assertThrows(CatalogUnavailableException.class, () -> catalog.pricesOf(Set.of(SKU)));
+        assertTrue(requests.get() > before + 1, "patient again after an answer: " + (requests.get() - before));
+    }
+
+    @Test
     void doesNotAskAgain_whenTheItemServiceRejectsTheRequest() throws IOException {
         URI url = serve(attempt -> 400);
 
