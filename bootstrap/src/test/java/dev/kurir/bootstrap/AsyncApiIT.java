@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * schema file the tests check published events against.
  */
 class AsyncApiIT {
-    private static final String CLI = "@asyncapi/cli 6.2.0 (asyncapi on the PATH, or in ~/.cache/kurir-npm/bin;"
+    private static final String CLI = "@asyncapi/cli 6.2.0 and node (asyncapi on the PATH, or in ~/.cache/kurir-npm/bin;"
             + " .ci/run installs it)";
 
     private static Path document() {
@@ -106,12 +106,7 @@ class AsyncApiIT {
     }
 
     private static Path asyncapi() {
-        Optional<Path> found = Stream.concat(
-                        Stream.of(Path.of(System.getProperty("user.home"), ".cache", "kurir-npm", "bin", "asyncapi")),
-                        Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                                .filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, "asyncapi")))
-                .filter(Files::isExecutable)
-                .findFirst();
+        Optional<Path> found = Prerequisite.npmCommand("asyncapi");
         Prerequisite.require(found.isPresent(), "AsyncApiIT", CLI);
         return found.orElseThrow();
     }

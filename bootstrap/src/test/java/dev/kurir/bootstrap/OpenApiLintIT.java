@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.kurir.testing.Prerequisite;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +26,7 @@ class OpenApiLintIT {
     void openApiDocument_passesRedoclysRecommendedRules_withoutAWarning() throws Exception {
         Optional<Path> redocly = redocly();
         Prerequisite.require(redocly.isPresent(), "OpenApiLintIT",
-                "redocly (npm install --prefix ~/.cache/kurir-npm @redocly/cli@" + VERSION + ")");
+                "redocly and node (npm install --prefix ~/.cache/kurir-npm @redocly/cli@" + VERSION + ")");
         Path document = MODULE.resolve("src/main/resources/" + HttpContract.RESOURCE);
         assertTrue(Files.isRegularFile(document), "no " + document);
         Path log = Files.createTempFile("kurir-redocly", ".log");
@@ -56,9 +54,6 @@ class OpenApiLintIT {
 
     /** The pinned install .ci/run makes, else one on the PATH. */
     static Optional<Path> redocly() {
-        Path cached = Path.of(System.getProperty("user.home"), ".cache", "kurir-npm", "bin", "redocly");
-        Stream<Path> onPath = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-                .filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, "redocly"));
-        return Stream.concat(Stream.of(cached), onPath).filter(Files::isExecutable).findFirst();
+        return Prerequisite.npmCommand("redocly");
     }
 }
