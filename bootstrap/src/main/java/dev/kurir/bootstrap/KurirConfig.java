@@ -159,11 +159,8 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
      * minute: a warm-up is worth seconds, and the start waits for it.
      */
     private static Duration warmUp(Map<String, String> env) {
-        Optional<String> value = optional(env, "KURIR_WARMUP");
-        if (value.isEmpty() || value.get().matches("0+(ms|s|m|h|d)?")) {
-            return Duration.ZERO;
-        }
-        Duration warmUp = duration(env, "KURIR_WARMUP", Duration.ZERO);
+        Duration warmUp = optional(env, "KURIR_WARMUP").map(value -> parseDuration("KURIR_WARMUP", value))
+                .orElse(Duration.ZERO);
         if (warmUp.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new ConfigException("KURIR_WARMUP", "must be at most 1m, was " + warmUp.toSeconds() + "s");
         }
@@ -235,21 +232,29 @@ public record KurirConfig(Optional<String> databaseUrl, String databaseUser, Str
         if (value.isEmpty()) {
             return fallback;
         }
-        var matcher = DURATION.matcher(value.get());
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            Duration parsed = switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-            if (!parsed.isZero()) {
-                return parsed;
-            }
+        Duration parsed = parseDuration(name, value.get());
+        if (parsed.isZero()) {
+            throw new ConfigException(name, "must be a positive duration such as 500ms, 1s, 2m, 12h or 7d, was "
+                    + value.get());
         }
-        throw new ConfigException(name, "must be a positive duration such as 500ms, 1s, 2m, 12h or 7d, was " + value.get());
+        return parsed;
+    }
+
+    /** A duration such as 500ms, 1s, 2m, 12h or 7d; zero too ({@code 0s}), which most variables then refuse. */
+    private static Duration parseDuration(String name, String value) {
+        var matcher = DURATION.matcher(value);
+        if (!matcher.matches()) {
+            throw new ConfigException(name, "must be a positive duration such as 500ms, 1s, 2m, 12h or 7d, was "
+                    + value);
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
     }
 
     /** {@code KURIR_*} names in the environment that kurir does not read. */

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *     nowhere, each in a transaction that is rolled back: it locks no item and leaves no row.</li>
  * </ul>
  * All of it runs as background work ({@link MessagingTracing#background()}), so it shows in no trace: the agent's
- * spans of it are not sampled, and the requests carry that on. That compiles what real orders run too: Jetty, Javalin, Jackson, Jdbi, the JDBC driver, the pool, the logging, the
- * agent. The warm-up stops early at an answer that says something is wrong (5xx), or a failed request or
+ * spans of it are not sampled, and the requests carry that on. That compiles what real orders run too: Jetty,
+ * Javalin, Jackson, Jdbi, the JDBC driver, the pool, the logging, the agent. The warm-up stops early at an answer that says something is wrong (5xx), or a failed request or
  * transaction: kurir then starts as warm as it got.
  */
 final class WarmUp {
@@ -92,14 +92,15 @@ final class WarmUp {
         long began = System.nanoTime();
         long deadline = began + budget.toNanos();
         Result result;
-        try (HttpServer copy = HttpServer.start("127.0.0.1", 0, routes,
-                new HttpServerMetrics(new PrometheusRegistry()), new ConcurrencyLimit(concurrency, MAX_WAIT_FOR_A_TURN))) {
+        try (HttpServer copy = HttpServer.start("127.0.0.1", 0, routes, new HttpServerMetrics(new PrometheusRegistry()),
+                new ConcurrencyLimit(concurrency, MAX_WAIT_FOR_A_TURN))) {
             WarmUp warmUp = new WarmUp(URI.create("http://127.0.0.1:" + copy.port()), modules, rolledBackWork, tracing);
             try (HttpClient closedAfter = warmUp.client) {
                 List<Thread> clients = new ArrayList<>();
                 for (int i = 0; i < concurrency; i++) {
                     boolean first = i == 0;
-                    clients.add(Thread.ofPlatform().name("kurir-warm-up-" + i).start(() -> warmUp.ask(deadline, first)));
+                    clients.add(Thread.ofPlatform().name("kurir-warm-up-" + i)
+                            .start(() -> warmUp.ask(deadline, first)));
                 }
                 for (Thread client : clients) {
                     client.join();
@@ -168,7 +169,8 @@ final class WarmUp {
         if (orders && kind < 2) {
             return kind == 0 ? post("/api/orders", refusedOrder(random)) : get("/api/orders/" + UUID.randomUUID());
         }
-        return kind == 2 ? post("/api/items/prices", "{\"skus\":[\"" + knownSku(random) + "\",\"" + unknownSku() + "\"]}")
+        return kind == 2
+                ? post("/api/items/prices", "{\"skus\":[\"" + knownSku(random) + "\",\"" + unknownSku() + "\"]}")
                 : get("/api/items/" + knownSku(random));
     }
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * schema file the tests check published events against.
  */
 class AsyncApiIT {
-    private static final String CLI = "@asyncapi/cli 6.2.0 and node (asyncapi on the PATH, or in ~/.cache/kurir-npm/bin;"
-            + " .ci/run installs it)";
+    private static final String CLI = "@asyncapi/cli 6.2.0 and node (asyncapi on the PATH, or in"
+            + " ~/.cache/kurir-npm/bin; .ci/run installs it)";
 
     private static Path document() {
         return EventSchemas.directory().getParent().resolve("asyncapi.yaml");

@@ -28,7 +28,8 @@ class LauncherIT {
             Map<String, String> env = KurirProcess.externalParts(database, broker);
 
             try (KurirProcess training = KurirProcess.startWithJvmOptions(List.of("--add-modules", "java.instrument",
-                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-XX:AOTCacheOutput=" + cache), env, "--exit-when-ready")) {
+                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-XX:AOTCacheOutput=" + cache), env,
+                    "--exit-when-ready")) {
                 assertEquals(0, training.awaitExit(Duration.ofSeconds(120)), training.output());
                 assertTrue(Files.size(cache) > 1_000_000, "a cache was written");
             }

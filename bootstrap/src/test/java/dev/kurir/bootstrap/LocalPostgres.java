@@ -1,6 +1,6 @@
 package dev.kurir.bootstrap;
 
-import java.io.File;
+import dev.kurir.testing.Prerequisite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -51,8 +50,7 @@ final class LocalPostgres {
             return Optional.empty();
         }
         Matcher matcher = CLUSTER.matcher(clusterName == null ? "" : clusterName);
-        boolean toolOnPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "pg_ctlcluster")));
+        boolean toolOnPath = Prerequisite.onPath("pg_ctlcluster").isPresent();
         if (!matcher.matches() || !toolOnPath
                 || !Files.isDirectory(Path.of("/etc/postgresql", matcher.group(1), matcher.group(2)))) {
             return Optional.empty();

@@ -2,6 +2,7 @@ package dev.kurir.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kurir.testing.Prerequisite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +37,7 @@ final class PrometheusServer implements AutoCloseable {
 
     /** The binary on the PATH, if there is one. */
     static Optional<Path> binary() {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-                .filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, "prometheus"))
-                .filter(Files::isExecutable).findFirst();
+        return Prerequisite.onPath("prometheus");
     }
 
     static PrometheusServer start(int kurirManagementPort) {

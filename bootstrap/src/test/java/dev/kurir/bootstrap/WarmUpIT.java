@@ -45,9 +45,7 @@ class WarmUpIT {
             warming.put("KURIR_WARMUP", "2s");
             try (KurirProcess kurir = KurirProcess.start(warming)) {
                 kurir.awaitReady(Duration.ofSeconds(60));
-                Matcher warmed = WARMED.matcher(kurir.output());
-                assertTrue(warmed.find(), kurir.output());
-                assertTrue(Integer.parseInt(warmed.group(1)) > 10, "requests: " + warmed.group(1));
+                assertWarmedUp(kurir);
 
                 assertEquals(before, counts(jdbi), "no row written or left");
                 int stock = jdbi.withHandle(h -> h.createQuery("SELECT stock FROM items.items WHERE sku = 'WARM-1'")
@@ -77,15 +75,20 @@ class WarmUpIT {
             env.put("KURIR_WARMUP", "2s");
             try (KurirProcess kurir = KurirProcess.start(env)) {
                 kurir.awaitReady(Duration.ofSeconds(60));
-                Matcher warmed = WARMED.matcher(kurir.output());
-                assertTrue(warmed.find(), kurir.output());
-                assertTrue(Integer.parseInt(warmed.group(1)) > 10, "requests: " + warmed.group(1));
+                assertWarmedUp(kurir);
                 assertEquals(0, asked.get(), "the item service was asked");
                 assertEquals(143, kurir.terminate(Duration.ofSeconds(30)));
             }
         } finally {
             itemService.stop(0);
         }
+    }
+
+    /** The process logged a warm-up that made more than a handful of requests. */
+    private static void assertWarmedUp(KurirProcess kurir) {
+        Matcher warmed = WARMED.matcher(kurir.output());
+        assertTrue(warmed.find(), kurir.output());
+        assertTrue(Integer.parseInt(warmed.group(1)) > 10, "requests: " + warmed.group(1));
     }
 
     private static Map<String, Long> counts(Jdbi jdbi) {

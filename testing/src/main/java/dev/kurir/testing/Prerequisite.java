@@ -3,6 +3,7 @@ package dev.kurir.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -41,8 +42,9 @@ public final class Prerequisite {
         return Files.isExecutable(cached) ? Optional.of(cached) : onPath(name);
     }
 
-    private static Optional<Path> onPath(String name) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).filter(dir -> !dir.isBlank())
-                .map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
+    /** The first executable called {@code name} in a directory of the PATH, if there is one. */
+    public static Optional<Path> onPath(String name) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
     }
 }

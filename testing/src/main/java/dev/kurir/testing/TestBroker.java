@@ -3,7 +3,6 @@ package dev.kurir.testing;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.kurir.embedded.broker.EmbeddedBroker;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -186,9 +185,7 @@ public final class TestBroker implements AutoCloseable {
     }
 
     private static boolean rabbitmqctlWorks() {
-        boolean onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .map(dir -> Path.of(dir, "rabbitmqctl"))
-                .anyMatch(Files::isExecutable);
+        boolean onPath = Prerequisite.onPath("rabbitmqctl").isPresent();
         if (!onPath) {
             log.info("RabbitMQ answers but rabbitmqctl is not on the PATH; tests use an embedded broker");
             return false;
